@@ -30,6 +30,7 @@ import java.util.concurrent.TimeUnit;
 public final class LogWriter {
     private static final int MAX_BATCH = 8192;
     private static final int QUEUE_CAPACITY = 65536;
+    private static final int MAX_BUFFER = 4 << 20;
 
     private sealed interface Request permits Append, Control {}
 
@@ -54,7 +55,8 @@ public final class LogWriter {
     private long nextLsn;
     private long lastWrittenLsn;
     private long lastSyncNanos;
-    private ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.BIG_ENDIAN);
+    // Direct, so the channel writes it without a copy; grows (up to MAX_BUFFER, or one record) when batches overflow it.
+    private ByteBuffer buf = ByteBuffer.allocateDirect(64 << 10).order(ByteOrder.BIG_ENDIAN);
 
     // Published state.
     private volatile List<Long> segments;
@@ -253,7 +255,10 @@ public final class LogWriter {
         }
         if (buf.remaining() < len) {
             writeBuffer();
-            if (buf.capacity() < len) buf = ByteBuffer.allocateDirect(len).order(ByteOrder.BIG_ENDIAN);
+            if (buf.capacity() < len || buf.capacity() < MAX_BUFFER) {
+                int cap = Math.max(len, Math.min(MAX_BUFFER, buf.capacity() * 2));
+                buf = ByteBuffer.allocateDirect(cap).order(ByteOrder.BIG_ENDIAN);
+            }
         }
         long lsn = nextLsn++;
         SegmentFormat.encode(buf, lsn, a.type, a.payload, durableLsn);
