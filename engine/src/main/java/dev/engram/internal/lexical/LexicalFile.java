@@ -1,14 +1,10 @@
 package dev.engram.internal.lexical;
 
+import dev.engram.internal.format.Bitmaps;
 import dev.engram.internal.format.BodyFile;
 import dev.engram.internal.format.ByteReader;
 import dev.engram.internal.format.ByteWriter;
 import dev.engram.internal.format.CorruptFileException;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -44,9 +40,7 @@ public final class LexicalFile {
             RoaringBitmap docs = index.postingsOf(id);
             if (docs.isEmpty()) continue;
             w.string(index.term(id));
-            docs.runOptimize();
-            byte[] bytes = serialize(docs);
-            w.varint(bytes.length).bytes(bytes);
+            Bitmaps.write(w, docs);
         }
         w.varint(index.live().getCardinality());
         for (int doc : index.live()) {
@@ -67,15 +61,7 @@ public final class LexicalFile {
         int[] ids = new int[termCount];
         for (int i = 0; i < termCount; i++) {
             String term = in.string(1024);
-            int n = in.varint(in.remaining());
-            int at = in.position();
-            stored[i] = new RoaringBitmap();
-            try {
-                stored[i].deserialize(ByteBuffer.wrap(d.body(), at, n).slice());
-            } catch (IOException | RuntimeException e) {
-                throw in.corrupt("posting list of a term does not deserialize: " + e);
-            }
-            in.skip(n);
+            stored[i] = Bitmaps.read(in);
             if (stored[i].isEmpty()) throw in.corrupt("empty posting list");
             ids[i] = index.termId(term);
             if (ids[i] != i) throw in.corrupt("duplicate term");
@@ -108,15 +94,5 @@ public final class LexicalFile {
             }
         }
         return index;
-    }
-
-    private static byte[] serialize(RoaringBitmap bitmap) {
-        ByteArrayOutputStream bytes = new ByteArrayOutputStream(bitmap.serializedSizeInBytes());
-        try (DataOutputStream out = new DataOutputStream(bytes)) {
-            bitmap.serialize(out);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e); // in-memory stream
-        }
-        return bytes.toByteArray();
     }
 }
