@@ -1,0 +1,371 @@
+package dev.engram.wal.internal;
+
+import dev.engram.io.FileOutput;
+import dev.engram.io.Storage;
+import dev.engram.wal.Durability;
+import dev.engram.wal.WalClosedException;
+import dev.engram.wal.WalFailedException;
+import dev.engram.wal.WalOptions;
+import dev.engram.wal.WalStats;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The group-commit engine: one dedicated writer thread owns the active segment. Appenders enqueue
+ * requests; the writer drains everything queued, assigns LSNs in queue order, encodes the batch into
+ * one buffer, writes it with one call, fsyncs once (SYNC), and only then completes the appenders'
+ * futures. A batch therefore costs one write and one fsync however many appenders it carries.
+ *
+ * <p>Any I/O error in the writer is tragic: the first one is kept, every pending and later request
+ * fails with {@link WalFailedException} carrying it, and the writer stops. Nothing is retried.
+ *
+ * <p>Thread-safe: {@link #submit}, {@link #control} and the getters may be called from any thread.
+ */
+public final class LogWriter {
+    private static final int MAX_BATCH = 8192;
+    private static final int QUEUE_CAPACITY = 65536;
+
+    private sealed interface Request permits Append, Control {}
+
+    private record Append(int type, byte[] payload, CompletableFuture<Long> future) implements Request {}
+
+    enum ControlKind { CHECKPOINT, CLOSE }
+
+    private record Control(ControlKind kind, long arg, CompletableFuture<Void> future) implements Request {}
+
+    private final Storage storage;
+    private final WalOptions options;
+    private final boolean syncMode;
+    private final long intervalNanos;
+    private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
+    private final Thread thread;
+    private final List<Append> unacked = new ArrayList<>();
+
+    // Writer-thread state.
+    private FileOutput active;
+    private long activeFirstLsn;
+    private long activeSize;
+    private long nextLsn;
+    private long lastWrittenLsn;
+    private long lastSyncNanos;
+    private ByteBuffer buf = ByteBuffer.allocateDirect(1 << 20).order(ByteOrder.BIG_ENDIAN);
+
+    // Published state.
+    private volatile List<Long> segments;
+    private volatile long ackedLsn;
+    private volatile long durableLsn;
+    private volatile Throwable failure;
+    private volatile boolean closing;
+    private volatile boolean stopped;
+    private volatile long appends, batches, syncs, syncNanos, bytesWritten, rolls;
+
+    /**
+     * Takes over the recovered log: appends continue in the newest segment (or a new one if there is
+     * none). Runs on the caller's thread; I/O errors propagate.
+     */
+    public LogWriter(Storage storage, WalOptions options, Recovery.Result recovered) throws IOException {
+        this.storage = storage;
+        this.options = options;
+        this.syncMode = options.durability() instanceof Durability.Sync;
+        this.intervalNanos = options.durability() instanceof Durability.Interval(var period) ? period.toNanos() : -1;
+        this.nextLsn = recovered.nextLsn();
+        this.lastWrittenLsn = nextLsn - 1;
+        this.ackedLsn = nextLsn - 1;
+        this.durableLsn = nextLsn - 1;
+        List<Long> segs = recovered.segments();
+        if (segs.isEmpty()) {
+            this.segments = List.of();
+            openNewSegment();
+        } else {
+            this.segments = segs;
+            activeFirstLsn = segs.getLast();
+            active = storage.openAppend(SegmentFormat.fileName(activeFirstLsn));
+            activeSize = active.size();
+        }
+        this.lastSyncNanos = System.nanoTime();
+        this.thread = Thread.ofPlatform().name("engram-wal-writer").daemon(true).unstarted(this::run);
+        thread.start();
+    }
+
+    /** Enqueues an append (validated by the caller); the future completes with its LSN once acknowledged. */
+    public CompletableFuture<Long> submit(int type, byte[] payload) {
+        checkUsable();
+        CompletableFuture<Long> f = new CompletableFuture<>();
+        enqueue(new Append(type, payload, f));
+        return f;
+    }
+
+    /** Runs a checkpoint on the writer thread, after every append queued before it. */
+    public CompletableFuture<Void> checkpoint(long upToLsn) {
+        checkUsable();
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        enqueue(new Control(ControlKind.CHECKPOINT, upToLsn, f));
+        return f;
+    }
+
+    /** Stops accepting appends, writes and fsyncs what is queued, stops the writer, closes the segment. */
+    public void close() throws IOException {
+        if (!closing) {
+            closing = true;
+            CompletableFuture<Void> f = new CompletableFuture<>();
+            enqueue(new Control(ControlKind.CLOSE, 0, f));
+        }
+        boolean interrupted = false;
+        while (thread.isAlive()) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) Thread.currentThread().interrupt();
+        FileOutput out = active;
+        active = null;
+        if (out != null) out.close();
+    }
+
+    private void enqueue(Request r) {
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    if (queue.offer(r, 10, TimeUnit.MILLISECONDS)) break;
+                } catch (InterruptedException e) {
+                    interrupted = true; // an append is not interruptible; keep the flag for the caller
+                }
+                if (stopped) break;
+            }
+        } finally {
+            if (interrupted) Thread.currentThread().interrupt();
+        }
+        // The writer sets `stopped` before its last drain; a request enqueued after that drain is seen here.
+        if (stopped) failQueued();
+    }
+
+    private void checkUsable() {
+        Throwable t = failure;
+        if (t != null) throw new WalFailedException("write-ahead log has failed and accepts no more writes", t);
+        if (closing) throw new WalClosedException("write-ahead log is closed");
+    }
+
+    private RuntimeException stoppedError() {
+        Throwable t = failure;
+        return t != null ? new WalFailedException("write-ahead log has failed and accepts no more writes", t)
+                : new WalClosedException("write-ahead log is closed");
+    }
+
+    private void failQueued() {
+        List<Request> rest = new ArrayList<>();
+        queue.drainTo(rest);
+        for (Request r : rest) {
+            switch (r) {
+                case Append a -> a.future.completeExceptionally(stoppedError());
+                case Control c -> {
+                    if (c.kind == ControlKind.CLOSE) c.future.complete(null);
+                    else c.future.completeExceptionally(stoppedError());
+                }
+            }
+        }
+    }
+
+    private void run() {
+        List<Request> batch = new ArrayList<>();
+        Control pendingControl = null;
+        try {
+            boolean close = false;
+            while (!close) {
+                Request first = takeFirst();
+                if (first == null) {
+                    syncIfIntervalDue();
+                    continue;
+                }
+                batch.add(first);
+                queue.drainTo(batch, MAX_BATCH - 1);
+                for (Request r : batch) {
+                    if (close) { // queued behind the close request: the log no longer takes it
+                        if (r instanceof Append a) a.future.completeExceptionally(stoppedError());
+                        else if (r instanceof Control c) c.future.completeExceptionally(stoppedError());
+                        continue;
+                    }
+                    switch (r) {
+                        case Append a -> encode(a);
+                        case Control c -> {
+                            pendingControl = c;
+                            flushAndAck();
+                            if (c.kind == ControlKind.CHECKPOINT) {
+                                doCheckpoint(c.arg);
+                            } else {
+                                if (lastWrittenLsn > durableLsn) sync();
+                                close = true;
+                            }
+                            pendingControl = null;
+                            c.future.complete(null);
+                        }
+                    }
+                }
+                batch.clear();
+                flushAndAck();
+                if (intervalNanos > 0) syncIfIntervalDue();
+            }
+        } catch (Throwable t) {
+            failure = t;
+            for (Append a : unacked) a.future.completeExceptionally(stoppedError());
+            unacked.clear();
+            for (Request r : batch) {
+                if (r instanceof Append a) a.future.completeExceptionally(stoppedError());
+                else if (r instanceof Control c) c.future.completeExceptionally(stoppedError());
+            }
+            if (pendingControl != null) pendingControl.future.completeExceptionally(stoppedError());
+        } finally {
+            stopped = true;
+            failQueued();
+        }
+    }
+
+    private Request takeFirst() throws InterruptedException, IOException {
+        if (intervalNanos > 0 && lastWrittenLsn > durableLsn) {
+            long wait = intervalNanos - (System.nanoTime() - lastSyncNanos);
+            if (wait <= 0) {
+                sync();
+                return queue.take();
+            }
+            return queue.poll(wait, TimeUnit.NANOSECONDS);
+        }
+        return queue.take();
+    }
+
+    private void syncIfIntervalDue() throws IOException {
+        if (intervalNanos > 0 && lastWrittenLsn > durableLsn && System.nanoTime() - lastSyncNanos >= intervalNanos) sync();
+    }
+
+    private void encode(Append a) throws IOException {
+        int len = SegmentFormat.recordLength(a.payload.length);
+        long used = activeSize + buf.position();
+        if (used + len > options.segmentSize() && used > SegmentFormat.HEADER_LENGTH) {
+            writeBuffer();
+            roll();
+        }
+        if (buf.remaining() < len) {
+            writeBuffer();
+            if (buf.capacity() < len) buf = ByteBuffer.allocateDirect(len).order(ByteOrder.BIG_ENDIAN);
+        }
+        long lsn = nextLsn++;
+        SegmentFormat.encode(buf, lsn, a.type, a.payload, durableLsn);
+        unacked.add(a);
+        appends = appends + 1;
+    }
+
+    private void writeBuffer() throws IOException {
+        if (buf.position() == 0) return;
+        buf.flip();
+        int n = buf.remaining();
+        active.write(buf);
+        buf.clear();
+        activeSize += n;
+        bytesWritten = bytesWritten + n;
+        lastWrittenLsn = nextLsn - 1;
+    }
+
+    /** Writes the buffer, fsyncs under SYNC, then acknowledges every encoded append in LSN order. */
+    private void flushAndAck() throws IOException {
+        if (unacked.isEmpty() && buf.position() == 0) return;
+        writeBuffer();
+        batches = batches + 1;
+        if (syncMode && lastWrittenLsn > durableLsn) sync();
+        long first = lastWrittenLsn - unacked.size() + 1;
+        ackedLsn = lastWrittenLsn; // readers may see a record once its append returns
+        for (int i = 0; i < unacked.size(); i++) unacked.get(i).future.complete(first + i);
+        unacked.clear();
+    }
+
+    private void sync() throws IOException {
+        long t0 = System.nanoTime();
+        active.sync();
+        long t1 = System.nanoTime();
+        syncs = syncs + 1;
+        syncNanos = syncNanos + (t1 - t0);
+        lastSyncNanos = t1;
+        durableLsn = lastWrittenLsn;
+    }
+
+    /** Seals the active segment (always fsynced, whatever the mode) and starts the next one. */
+    private void roll() throws IOException {
+        if (lastWrittenLsn > durableLsn) sync();
+        FileOutput old = active;
+        active = null;
+        old.close();
+        openNewSegment();
+    }
+
+    private void openNewSegment() throws IOException {
+        long first = nextLsn;
+        String name = SegmentFormat.fileName(first);
+        FileOutput out = storage.create(name);
+        boolean ok = false;
+        try {
+            out.write(SegmentFormat.header(first));
+            out.sync();
+            storage.syncDirectory();
+            ok = true;
+        } finally {
+            if (!ok) out.close();
+        }
+        active = out;
+        activeFirstLsn = first;
+        activeSize = SegmentFormat.HEADER_LENGTH;
+        List<Long> segs = new ArrayList<>(segments);
+        segs.add(first);
+        segments = List.copyOf(segs);
+        rolls = rolls + 1;
+    }
+
+    /** Deletes whole segments whose records are all at or below {@code upTo}; rolls first if that covers the active one. */
+    private void doCheckpoint(long upTo) throws IOException {
+        if (upTo >= lastWrittenLsn && lastWrittenLsn >= activeFirstLsn) {
+            roll();
+        }
+        List<Long> segs = segments;
+        int drop = 0;
+        while (drop < segs.size() - 1 && segs.get(drop + 1) <= upTo + 1) drop++;
+        if (drop == 0) return;
+        segments = List.copyOf(segs.subList(drop, segs.size()));
+        for (int i = 0; i < drop; i++) storage.delete(SegmentFormat.fileName(segs.get(i)));
+        storage.syncDirectory();
+    }
+
+    public List<Long> segments() {
+        return segments;
+    }
+
+    /** The last acknowledged LSN (0 if none). */
+    public long ackedLsn() {
+        return ackedLsn;
+    }
+
+    /** The last fsynced LSN. */
+    public long durableLsn() {
+        return durableLsn;
+    }
+
+    public Throwable failure() {
+        return failure;
+    }
+
+    public boolean closing() {
+        return closing;
+    }
+
+    public Storage storage() {
+        return storage;
+    }
+
+    public WalStats stats() {
+        return new WalStats(appends, batches, syncs, syncNanos, bytesWritten, rolls);
+    }
+}
