@@ -3,6 +3,7 @@
  * per-user store, its file formats and indexes. Only API packages are exported.
  */
 module dev.engram.engine {
+    requires dev.engram.wal;
     requires roaringbitmap;
     requires org.lz4.java;
     requires org.apache.lucene.core;

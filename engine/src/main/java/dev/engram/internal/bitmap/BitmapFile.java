@@ -4,7 +4,8 @@ import dev.engram.internal.format.Bitmaps;
 import dev.engram.internal.format.BodyFile;
 import dev.engram.internal.format.ByteReader;
 import dev.engram.internal.format.ByteWriter;
-import dev.engram.internal.format.CorruptFileException;
+import dev.engram.internal.format.Corruption;
+import dev.engram.io.CorruptFileException;
 import dev.engram.memory.Memory;
 import dev.engram.memory.MemoryStatus;
 import dev.engram.memory.MemoryType;
@@ -26,6 +27,8 @@ import org.roaringbitmap.RoaringBitmap;
  */
 public final class BitmapFile {
     public static final String NAME = "engram.bitmaps";
+    /** "EBMP": the magic number of this file type. */
+    public static final int MAGIC = 0x45424D50;
     public static final int VERSION = 1;
 
     private BitmapFile() {}
@@ -50,11 +53,11 @@ public final class BitmapFile {
             w.string(e.getKey());
             Bitmaps.write(w, e.getValue());
         }
-        return BodyFile.encode(NAME, VERSION, w.array(), w.size());
+        return BodyFile.encode(MAGIC, NAME, VERSION, w.array(), w.size());
     }
 
     public static AttributeBitmaps decode(byte[] data, int length, String file) throws CorruptFileException {
-        BodyFile.Decoded d = BodyFile.decode(data, length, file, NAME, VERSION, VERSION);
+        BodyFile.Decoded d = BodyFile.decode(data, length, file, MAGIC, NAME, VERSION, VERSION);
         ByteReader in = new ByteReader(d.body(), 0, d.body().length, file + " (body)", 0);
         AttributeBitmaps b = new AttributeBitmaps();
         b.allRaw().or(Bitmaps.read(in));
@@ -109,7 +112,7 @@ public final class BitmapFile {
                 && RoaringBitmap.andNot(b.currentRaw(), live).isEmpty()
                 && RoaringBitmap.andNot(b.tombstonesRaw(), b.allRaw()).isEmpty();
         if (!ok) {
-            throw new CorruptFileException(file, 0, "bitmaps break their invariants", "written by a faulty writer? rebuild them");
+            throw Corruption.of(file, 0, "bitmaps break their invariants", "written by a faulty writer? rebuild them");
         }
     }
 }

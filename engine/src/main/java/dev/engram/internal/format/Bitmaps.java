@@ -1,5 +1,7 @@
 package dev.engram.internal.format;
 
+import dev.engram.io.CorruptFileException;
+
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -34,10 +36,10 @@ public final class Bitmaps {
         try {
             bitmap.deserialize(ByteBuffer.wrap(bytes));
         } catch (IOException | RuntimeException e) {
-            throw new CorruptFileException(in.file(), at, "bitmap does not deserialize: " + e, "file damaged?");
+            throw Corruption.of(in.file(), at, "bitmap does not deserialize: " + e, "file damaged?");
         }
         if (bitmap.serializedSizeInBytes() > n) {
-            throw new CorruptFileException(in.file(), at, "bitmap is longer than its field", "file damaged?");
+            throw Corruption.of(in.file(), at, "bitmap is longer than its field", "file damaged?");
         }
         return bitmap;
     }

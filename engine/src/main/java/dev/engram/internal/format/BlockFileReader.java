@@ -1,5 +1,7 @@
 package dev.engram.internal.format;
 
+import dev.engram.io.CorruptFileException;
+
 import java.util.ArrayList;
 import java.util.List;
 import net.jpountz.lz4.LZ4Exception;
@@ -61,11 +63,11 @@ public final class BlockFileReader {
             try {
                 int n = LZ4.decompress(data, start, b.storedLength(), raw, 0, raw.length);
                 if (n != raw.length) {
-                    throw new CorruptFileException(file, b.offset(), "LZ4 block decompressed to " + n + " bytes, header says "
+                    throw Corruption.of(file, b.offset(), "LZ4 block decompressed to " + n + " bytes, header says "
                             + raw.length, "file written by a faulty writer?");
                 }
             } catch (LZ4Exception e) {
-                throw new CorruptFileException(file, b.offset(), "LZ4 block does not decompress: " + e.getMessage(),
+                throw Corruption.of(file, b.offset(), "LZ4 block does not decompress: " + e.getMessage(),
                         "file written by a faulty writer?");
             }
             return raw;
@@ -75,10 +77,10 @@ public final class BlockFileReader {
     private BlockFileReader() {}
 
     /** Parses {@code data[0, length)}; see the class comment for what is checked. */
-    public static Parsed parse(byte[] data, int length, String file, String formatName, int minVersion, int maxVersion,
-            Mode mode) throws CorruptFileException {
+    public static Parsed parse(byte[] data, int length, String file, int magic, String formatName, int minVersion,
+            int maxVersion, Mode mode) throws CorruptFileException {
         ByteReader in = new ByteReader(data, 0, length, file, 0);
-        int version = FileHeader.read(in, formatName, minVersion, maxVersion);
+        int version = FileHeader.read(in, magic, formatName, minVersion, maxVersion);
         int headerLength = in.position();
         List<BlockInfo> blocks = new ArrayList<>();
         long pos = headerLength;
@@ -86,7 +88,7 @@ public final class BlockFileReader {
             Bad bad = checkBlock(data, length, pos);
             if (bad != null) {
                 if (validAfter(data, length, pos + 1)) {
-                    throw new CorruptFileException(file, pos, bad.problem + ", and valid data follows it",
+                    throw Corruption.of(file, pos, bad.problem + ", and valid data follows it",
                             "damage in the middle of the file (disk fault?): refusing to open; restore or salvage");
                 }
                 return torn(file, data, version, headerLength, blocks, pos, bad.problem, mode);
@@ -99,7 +101,7 @@ public final class BlockFileReader {
             int payloadCrc = getInt(data, pos + 20);
             BlockInfo info = new BlockInfo(pos, count, rawLength, storedLength, payloadCrc);
             if (type == BlockFormat.TYPE_FOOTER) {
-                if (codec != BlockFormat.CODEC_STORED) throw new CorruptFileException(file, pos, "compressed footer", "disk fault?");
+                if (codec != BlockFormat.CODEC_STORED) throw Corruption.of(file, pos, "compressed footer", "disk fault?");
                 checkFooter(data, file, info, blocks);
                 long afterFooter = info.end();
                 long rest = length - afterFooter;
@@ -107,12 +109,12 @@ public final class BlockFileReader {
                     // The seal was interrupted: the valid prefix ends before the footer, so a
                     // writer resuming the file rewrites footer and trailer whole.
                     if (rest > 0 && !validTrailerPrefix(data, afterFooter, (int) rest)) {
-                        throw new CorruptFileException(file, afterFooter, "damaged trailer after the footer", "disk fault?");
+                        throw Corruption.of(file, afterFooter, "damaged trailer after the footer", "disk fault?");
                     }
                     return torn(file, data, version, headerLength, blocks, info.offset(), "footer without a complete trailer", mode);
                 }
                 if (rest > BlockFormat.TRAILER_LENGTH) {
-                    throw new CorruptFileException(file, afterFooter + BlockFormat.TRAILER_LENGTH,
+                    throw Corruption.of(file, afterFooter + BlockFormat.TRAILER_LENGTH,
                             (rest - BlockFormat.TRAILER_LENGTH) + " bytes after the trailer", "file appended to after sealing?");
                 }
                 checkTrailer(data, file, afterFooter, info.offset());
@@ -120,7 +122,7 @@ public final class BlockFileReader {
             }
             if (type != BlockFormat.TYPE_DATA || (codec != BlockFormat.CODEC_STORED && codec != BlockFormat.CODEC_LZ4)
                     || (codec == BlockFormat.CODEC_STORED && rawLength != storedLength)) {
-                throw new CorruptFileException(file, pos, "block type " + type + " / codec " + codec + " / lengths "
+                throw Corruption.of(file, pos, "block type " + type + " / codec " + codec + " / lengths "
                         + rawLength + "," + storedLength + " are not valid", "written by a newer Engram?");
             }
             blocks.add(info);
@@ -132,7 +134,7 @@ public final class BlockFileReader {
     private static Parsed torn(String file, byte[] data, int version, int headerLength, List<BlockInfo> blocks, long at,
             String problem, Mode mode) throws CorruptFileException {
         if (mode == Mode.STRICT) {
-            throw new CorruptFileException(file, at, problem + " at the end of a file that should be complete",
+            throw Corruption.of(file, at, problem + " at the end of a file that should be complete",
                     "file truncated after it was recorded in the manifest? disk fault?");
         }
         return new Parsed(file, data, version, headerLength, List.copyOf(blocks), false, at, at);
@@ -202,21 +204,21 @@ public final class BlockFileReader {
 
     private static void checkTrailer(byte[] data, String file, long at, long footerOffset) throws CorruptFileException {
         if (getInt(data, at) != BlockFormat.TRAILER_MAGIC || Crc32c.of(data, (int) at, 12) != getInt(data, at + 12)) {
-            throw new CorruptFileException(file, at, "trailer damaged (bad magic or checksum)", "disk fault?");
+            throw Corruption.of(file, at, "trailer damaged (bad magic or checksum)", "disk fault?");
         }
         long offset = getLong(data, at + 4);
         if (offset != footerOffset) {
-            throw new CorruptFileException(file, at + 4, "trailer points to " + offset + ", footer is at " + footerOffset,
+            throw Corruption.of(file, at + 4, "trailer points to " + offset + ", footer is at " + footerOffset,
                     "disk fault?");
         }
     }
 
     static int getInt(byte[] b, long pos) {
         int p = (int) pos;
-        return (b[p] & 0xFF) | (b[p + 1] & 0xFF) << 8 | (b[p + 2] & 0xFF) << 16 | (b[p + 3] & 0xFF) << 24;
+        return (b[p] & 0xFF) << 24 | (b[p + 1] & 0xFF) << 16 | (b[p + 2] & 0xFF) << 8 | (b[p + 3] & 0xFF);
     }
 
     static long getLong(byte[] b, long pos) {
-        return (getInt(b, pos) & 0xFFFF_FFFFL) | ((long) getInt(b, pos + 4) << 32);
+        return ((long) getInt(b, pos) << 32) | (getInt(b, pos + 4) & 0xFFFF_FFFFL);
     }
 }

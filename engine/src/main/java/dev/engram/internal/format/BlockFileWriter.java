@@ -17,6 +17,7 @@ import net.jpountz.lz4.LZ4Factory;
 public final class BlockFileWriter {
     private static final LZ4Compressor LZ4 = LZ4Factory.fastestInstance().fastCompressor();
 
+    private final int magic;
     private final String formatName;
     private final int version;
     private final List<BlockInfo> blocks = new ArrayList<>();
@@ -24,14 +25,15 @@ public final class BlockFileWriter {
     private boolean headerWritten;
     private boolean sealed;
 
-    public BlockFileWriter(String formatName, int version) {
+    public BlockFileWriter(int magic, String formatName, int version) {
+        this.magic = magic;
         this.formatName = formatName;
         this.version = version;
     }
 
     /** A writer that continues an unsealed file whose valid blocks end at {@code length}. */
-    public static BlockFileWriter resume(String formatName, int version, List<BlockInfo> existing, long length) {
-        BlockFileWriter w = new BlockFileWriter(formatName, version);
+    public static BlockFileWriter resume(int magic, String formatName, int version, List<BlockInfo> existing, long length) {
+        BlockFileWriter w = new BlockFileWriter(magic, formatName, version);
         w.blocks.addAll(existing);
         w.position = length;
         w.headerWritten = true;
@@ -42,7 +44,7 @@ public final class BlockFileWriter {
     public byte[] header() {
         if (headerWritten) throw new IllegalStateException("header already written");
         ByteWriter w = new ByteWriter(FileHeader.length(formatName));
-        FileHeader.write(w, formatName, version);
+        FileHeader.write(w, magic, formatName, version);
         headerWritten = true;
         position = w.size();
         return w.toByteArray();

@@ -34,8 +34,8 @@ package dev.engram.internal.format;
  * </pre>
  */
 public final class BlockFormat {
-    public static final int BLOCK_MAGIC = 0x314B4C42; // "BLK1"
-    public static final int TRAILER_MAGIC = 0x314C5254; // "TRL1"
+    public static final int BLOCK_MAGIC = 0x424C4B31; // "BLK1"
+    public static final int TRAILER_MAGIC = 0x54524C31; // "TRL1"
     public static final int BLOCK_HEADER_LENGTH = 28;
     public static final int TRAILER_LENGTH = 16;
     public static final int TYPE_DATA = 1;

@@ -1,5 +1,7 @@
 package dev.engram.internal.format;
 
+import dev.engram.io.CorruptFileException;
+
 import java.io.ByteArrayOutputStream;
 
 /**
@@ -14,8 +16,8 @@ public final class BodyFile {
     private BodyFile() {}
 
     /** The complete file for a body. */
-    public static byte[] encode(String formatName, int version, byte[] body, int length) {
-        BlockFileWriter w = new BlockFileWriter(formatName, version);
+    public static byte[] encode(int magic, String formatName, int version, byte[] body, int length) {
+        BlockFileWriter w = new BlockFileWriter(magic, formatName, version);
         ByteArrayOutputStream out = new ByteArrayOutputStream(length + 256);
         out.writeBytes(w.header());
         for (int off = 0; off < length; off += CHUNK) {
@@ -31,18 +33,18 @@ public final class BodyFile {
     /** The version and body of a complete file; anything short of complete is corruption. */
     public record Decoded(int version, byte[] body, long bodyOffset) {}
 
-    public static Decoded decode(byte[] data, int length, String file, String formatName, int minVersion, int maxVersion)
-            throws CorruptFileException {
-        BlockFileReader.Parsed p = BlockFileReader.parse(data, length, file, formatName, minVersion, maxVersion,
+    public static Decoded decode(byte[] data, int length, String file, int magic, String formatName, int minVersion,
+            int maxVersion) throws CorruptFileException {
+        BlockFileReader.Parsed p = BlockFileReader.parse(data, length, file, magic, formatName, minVersion, maxVersion,
                 BlockFileReader.Mode.STRICT);
         if (!p.sealed()) {
-            throw new CorruptFileException(file, length, "file has no footer", "file truncated? written by a crashed writer?");
+            throw Corruption.of(file, length, "file has no footer", "file truncated? written by a crashed writer?");
         }
         ByteArrayOutputStream body = new ByteArrayOutputStream();
         for (int i = 0; i < p.blocks().size(); i++) {
             byte[] raw = p.payload(i);
             if (raw.length != p.blocks().get(i).count()) {
-                throw new CorruptFileException(file, p.blocks().get(i).offset(), "chunk length disagrees with its header",
+                throw Corruption.of(file, p.blocks().get(i).offset(), "chunk length disagrees with its header",
                         "written by a faulty writer?");
             }
             body.writeBytes(raw);

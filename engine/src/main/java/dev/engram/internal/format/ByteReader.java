@@ -1,5 +1,7 @@
 package dev.engram.internal.format;
 
+import dev.engram.io.CorruptFileException;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -41,6 +43,16 @@ public final class ByteReader {
         return base + (pos - start);
     }
 
+    /** The array read from (for checks that need the raw bytes, such as header checksums). */
+    public byte[] array() {
+        return buf;
+    }
+
+    /** The index in {@link #array()} of the next byte. */
+    public int arrayPosition() {
+        return pos;
+    }
+
     /** The file name used in error messages. */
     public String file() {
         return file;
@@ -55,12 +67,12 @@ public final class ByteReader {
     }
 
     public CorruptFileException corrupt(String problem) {
-        return new CorruptFileException(file, offset(), problem, "file damaged or written by an incompatible version?");
+        return Corruption.of(file, offset(), problem, "file damaged or written by an incompatible version?");
     }
 
     private void need(int n) throws CorruptFileException {
         if (n < 0 || end - pos < n) {
-            throw new CorruptFileException(file, offset(), "needs " + n + " bytes, only " + (end - pos) + " left",
+            throw Corruption.of(file, offset(), "needs " + n + " bytes, only " + (end - pos) + " left",
                     "file truncated or a length field damaged?");
         }
     }
@@ -72,7 +84,7 @@ public final class ByteReader {
 
     public int u16() throws CorruptFileException {
         need(2);
-        int v = (buf[pos] & 0xFF) | (buf[pos + 1] & 0xFF) << 8;
+        int v = (buf[pos] & 0xFF) << 8 | (buf[pos + 1] & 0xFF);
         pos += 2;
         return v;
     }
@@ -80,7 +92,7 @@ public final class ByteReader {
     public int u32() throws CorruptFileException {
         need(4);
         int v = 0;
-        for (int i = 0; i < 4; i++) v |= (buf[pos + i] & 0xFF) << (8 * i);
+        for (int i = 0; i < 4; i++) v = (v << 8) | (buf[pos + i] & 0xFF);
         pos += 4;
         return v;
     }
@@ -88,7 +100,7 @@ public final class ByteReader {
     public long u64() throws CorruptFileException {
         need(8);
         long v = 0;
-        for (int i = 0; i < 8; i++) v |= (buf[pos + i] & 0xFFL) << (8 * i);
+        for (int i = 0; i < 8; i++) v = (v << 8) | (buf[pos + i] & 0xFFL);
         pos += 8;
         return v;
     }
@@ -109,7 +121,7 @@ public final class ByteReader {
         long at = offset();
         long v = varlong();
         if (v < 0 || v > max) {
-            throw new CorruptFileException(file, at, "value " + Long.toUnsignedString(v) + " outside [0, " + max + "]",
+            throw Corruption.of(file, at, "value " + Long.toUnsignedString(v) + " outside [0, " + max + "]",
                     "file damaged?");
         }
         return (int) v;

@@ -4,7 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * A growable little-endian byte buffer with the primitive encodings every Engram format uses:
+ * A growable big-endian byte buffer with the primitive encodings every Engram format uses:
  * fixed-width integers, LEB128 varints (unsigned, 7 bits a byte, low bits first) and
  * length-prefixed UTF-8 strings. Not thread-safe.
  */
@@ -36,20 +36,20 @@ public final class ByteWriter {
 
     public ByteWriter u16(int v) {
         ensure(2);
-        buf[size++] = (byte) v;
         buf[size++] = (byte) (v >>> 8);
+        buf[size++] = (byte) v;
         return this;
     }
 
     public ByteWriter u32(int v) {
         ensure(4);
-        for (int i = 0; i < 4; i++) buf[size++] = (byte) (v >>> (8 * i));
+        for (int i = 3; i >= 0; i--) buf[size++] = (byte) (v >>> (8 * i));
         return this;
     }
 
     public ByteWriter u64(long v) {
         ensure(8);
-        for (int i = 0; i < 8; i++) buf[size++] = (byte) (v >>> (8 * i));
+        for (int i = 7; i >= 0; i--) buf[size++] = (byte) (v >>> (8 * i));
         return this;
     }
 
@@ -93,7 +93,7 @@ public final class ByteWriter {
 
     /** Overwrites 4 bytes at {@code pos} (for lengths and checksums known only later). */
     public void putU32At(int pos, int v) {
-        for (int i = 0; i < 4; i++) buf[pos + i] = (byte) (v >>> (8 * i));
+        for (int i = 0; i < 4; i++) buf[pos + i] = (byte) (v >>> (24 - 8 * i));
     }
 
     public int size() {

@@ -4,7 +4,8 @@ import dev.engram.internal.format.Bitmaps;
 import dev.engram.internal.format.BodyFile;
 import dev.engram.internal.format.ByteReader;
 import dev.engram.internal.format.ByteWriter;
-import dev.engram.internal.format.CorruptFileException;
+import dev.engram.internal.format.Corruption;
+import dev.engram.io.CorruptFileException;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -24,6 +25,8 @@ import org.roaringbitmap.RoaringBitmap;
  */
 public final class LexicalFile {
     public static final String NAME = "engram.lexical";
+    /** "ELEX": the magic number of this file type. */
+    public static final int MAGIC = 0x454C4558;
     public static final int VERSION = 1;
 
     private LexicalFile() {}
@@ -49,11 +52,11 @@ public final class LexicalFile {
             w.varint(doc).varint(index.docLength(doc)).varint(ids.length);
             for (int i = 0; i < ids.length; i++) w.varint(fileIndex[ids[i]]).varint(freqs[i]);
         }
-        return BodyFile.encode(NAME, VERSION, w.array(), w.size());
+        return BodyFile.encode(MAGIC, NAME, VERSION, w.array(), w.size());
     }
 
     public static LexicalIndex decode(byte[] data, int length, String file, TextAnalyzer analyzer) throws CorruptFileException {
-        BodyFile.Decoded d = BodyFile.decode(data, length, file, NAME, VERSION, VERSION);
+        BodyFile.Decoded d = BodyFile.decode(data, length, file, MAGIC, NAME, VERSION, VERSION);
         ByteReader in = new ByteReader(d.body(), 0, d.body().length, file + " (body)", 0);
         LexicalIndex index = new LexicalIndex(analyzer);
         int termCount = in.varint(d.body().length);
@@ -89,7 +92,7 @@ public final class LexicalFile {
         in.expectEnd("lexical body");
         for (int i = 0; i < termCount; i++) {
             if (!stored[i].equals(index.postingsOf(i))) {
-                throw new CorruptFileException(file, d.bodyOffset(), "posting list of term #" + i
+                throw Corruption.of(file, d.bodyOffset(), "posting list of term #" + i
                         + " disagrees with the forward index", "written by a faulty writer? rebuild the index");
             }
         }

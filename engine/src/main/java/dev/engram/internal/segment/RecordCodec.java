@@ -2,7 +2,8 @@ package dev.engram.internal.segment;
 
 import dev.engram.internal.format.ByteReader;
 import dev.engram.internal.format.ByteWriter;
-import dev.engram.internal.format.CorruptFileException;
+import dev.engram.internal.format.Corruption;
+import dev.engram.io.CorruptFileException;
 import dev.engram.memory.Memory;
 import dev.engram.memory.MemoryId;
 import dev.engram.memory.MemoryStatus;
@@ -113,7 +114,7 @@ public final class RecordCodec {
             in.expectEnd("record");
             return r;
         } catch (ValidationException e) {
-            throw new CorruptFileException(in.file(), start, "record violates a bound: " + e.getMessage(),
+            throw Corruption.of(in.file(), start, "record violates a bound: " + e.getMessage(),
                     "file damaged or written by an incompatible version?");
         }
     }

@@ -10,6 +10,8 @@ package dev.engram.internal.segment;
  */
 public final class SegmentFormat {
     public static final String NAME = "engram.segment";
+    /** "ESEG": the magic number of this file type. */
+    public static final int MAGIC = 0x45534547;
     public static final int VERSION = 1;
     public static final int TARGET_BLOCK_BYTES = 64 * 1024;
 

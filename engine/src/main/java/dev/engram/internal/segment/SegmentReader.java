@@ -3,7 +3,8 @@ package dev.engram.internal.segment;
 import dev.engram.internal.format.BlockFileReader;
 import dev.engram.internal.format.BlockInfo;
 import dev.engram.internal.format.ByteReader;
-import dev.engram.internal.format.CorruptFileException;
+import dev.engram.internal.format.Corruption;
+import dev.engram.io.CorruptFileException;
 import dev.engram.memory.UserId;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,7 +33,7 @@ public final class SegmentReader {
 
     public static Contents read(byte[] data, int length, String file, UserId expectedUser, BlockFileReader.Mode mode)
             throws CorruptFileException {
-        BlockFileReader.Parsed parsed = BlockFileReader.parse(data, length, file, SegmentFormat.NAME,
+        BlockFileReader.Parsed parsed = BlockFileReader.parse(data, length, file, SegmentFormat.MAGIC, SegmentFormat.NAME,
                 SegmentFormat.VERSION, SegmentFormat.VERSION, mode);
         List<SegmentRecord> records = new ArrayList<>();
         for (int i = 0; i < parsed.blocks().size(); i++) {
@@ -46,7 +47,7 @@ public final class SegmentReader {
                 if (len > in.remaining()) throw in.corrupt("record length " + len + " past the block end");
                 SegmentRecord r = RecordCodec.decode(new ByteReader(raw, at, len, in.file(), at));
                 if (!r.user().equals(expectedUser)) {
-                    throw new CorruptFileException(file, info.offset(), "record of user " + r.user()
+                    throw Corruption.of(file, info.offset(), "record of user " + r.user()
                             + " in a segment of user " + expectedUser, "a file copied between user directories?");
                 }
                 records.add(r);
@@ -54,7 +55,7 @@ public final class SegmentReader {
                 n++;
             }
             if (n != info.count()) {
-                throw new CorruptFileException(file, info.offset(), "block holds " + n + " records, header says " + info.count(),
+                throw Corruption.of(file, info.offset(), "block holds " + n + " records, header says " + info.count(),
                         "written by a faulty writer?");
             }
         }

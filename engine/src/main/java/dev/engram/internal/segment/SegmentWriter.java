@@ -34,14 +34,14 @@ public final class SegmentWriter {
 
     /** A writer for a new segment; its first chunk is the header, from {@link #header()}. */
     public static SegmentWriter create(UserId user, int targetBlockBytes) {
-        return new SegmentWriter(user, new BlockFileWriter(SegmentFormat.NAME, SegmentFormat.VERSION), targetBlockBytes, 0);
+        return new SegmentWriter(user, new BlockFileWriter(SegmentFormat.MAGIC, SegmentFormat.NAME, SegmentFormat.VERSION), targetBlockBytes, 0);
     }
 
     /** A writer appending to an unsealed segment that a {@link SegmentReader} has verified. */
     public static SegmentWriter resume(UserId user, SegmentReader.Contents existing, int targetBlockBytes) {
         if (existing.sealed()) throw new IllegalStateException(existing.file() + " is sealed");
         List<BlockInfo> b = existing.blocks();
-        BlockFileWriter w = BlockFileWriter.resume(SegmentFormat.NAME, SegmentFormat.VERSION, b, existing.validLength());
+        BlockFileWriter w = BlockFileWriter.resume(SegmentFormat.MAGIC, SegmentFormat.NAME, SegmentFormat.VERSION, b, existing.validLength());
         return new SegmentWriter(user, w, targetBlockBytes, existing.records().size());
     }
 

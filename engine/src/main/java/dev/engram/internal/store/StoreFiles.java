@@ -1,137 +1,101 @@
 package dev.engram.internal.store;
 
+import dev.engram.io.Closeables;
+import dev.engram.io.FileInput;
+import dev.engram.io.FileOutput;
+import dev.engram.io.Storage;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 
 /**
- * Every file operation of the user store, in one place, so that moving onto the project's
- * storage seam (package {@code dev.engram.io} in module {@code wal}, with its fault-injecting
- * implementation) is one class's change. All methods throw {@link IOException} and are
- * thread-safe for distinct files. Durability: data is durable only after {@link #sync} (file
- * content and size) and, for a new or renamed name, after {@link #syncDirectory} of its parent.
+ * The user store's file recipes on top of the storage seam ({@link Storage}): whole-file reads,
+ * write-once files, atomic replacement and reopening for append. All methods throw
+ * {@link IOException}; they are thread-safe for distinct names. Durability follows the seam's
+ * contract: file bytes after a sync, names after {@link Storage#syncDirectory()}.
  */
-public final class StoreFiles {
+final class StoreFiles {
     private StoreFiles() {}
 
     /** The whole file; files larger than 2 GiB - 1 are refused (user segments roll long before). */
-    public static byte[] readAll(Path file) throws IOException {
-        long size = Files.size(file);
-        if (size > Integer.MAX_VALUE - 16) throw new IOException(file + ": " + size + " bytes is too large to read whole");
-        return Files.readAllBytes(file);
+    static byte[] readAll(Storage dir, String name) throws IOException {
+        try (FileInput in = dir.openInput(name)) {
+            long size = in.size();
+            if (size > Integer.MAX_VALUE - 16) throw new IOException(in.name() + ": " + size + " bytes is too large to read whole");
+            byte[] bytes = new byte[(int) size];
+            in.readFully(0, bytes, 0, bytes.length);
+            return bytes;
+        }
     }
 
     /**
-     * Replaces {@code dir/name} atomically: writes {@code name.tmp}, fsyncs it, renames it over
-     * {@code name} (an atomic move), and fsyncs the directory. A crash leaves either the old or
-     * the new file under {@code name}, never a mix; a leftover {@code .tmp} is garbage.
+     * Replaces {@code name} atomically: writes {@code name.tmp}, syncs it, renames it over
+     * {@code name} and syncs the directory. A crash leaves either the old or the new file under
+     * {@code name}, never a mix; a leftover {@code .tmp} is garbage that the next open deletes.
      */
-    public static void writeAtomically(Path dir, String name, byte[] bytes) throws IOException {
-        Path tmp = dir.resolve(name + ".tmp");
+    static void writeAtomically(Storage dir, String name, byte[] bytes) throws IOException {
+        String tmp = name + ".tmp";
         boolean done = false;
         IOException failure = null;
         try {
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE)) {
-                writeFully(ch, bytes);
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, dir.resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                throw new IOException(dir + ": the file system cannot rename atomically, which the store requires", e);
-            }
-            syncDirectory(dir);
+            if (dir.exists(tmp)) dir.delete(tmp);
+            writeFile(dir, tmp, bytes);
+            dir.rename(tmp, name);
+            dir.syncDirectory();
             done = true;
         } catch (IOException e) {
             failure = e;
             throw e;
         } finally {
-            if (!done) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException e) {
-                    if (failure != null) failure.addSuppressed(e);
-                }
-            }
+            if (!done) deleteQuietly(dir, tmp, failure);
         }
     }
 
-    /** Writes a new file whole and fsyncs it (its name becomes durable with the next directory sync). */
-    public static void writeNew(Path file, byte[] bytes) throws IOException {
+    /** Writes a new file whole and syncs it; its name is durable after the next directory sync. */
+    static void writeNew(Storage dir, String name, byte[] bytes) throws IOException {
         boolean done = false;
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-            writeFully(ch, bytes);
-            ch.force(true);
+        IOException failure = null;
+        try {
+            writeFile(dir, name, bytes);
             done = true;
-        } finally {
-            if (!done) Files.deleteIfExists(file);
-        }
-    }
-
-    /** Opens a file for appending at {@code length}, cutting off anything past it. */
-    public static FileChannel openForAppend(Path file, long length, boolean create) throws IOException {
-        FileChannel ch = create
-                ? FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)
-                : FileChannel.open(file, StandardOpenOption.WRITE);
-        try {
-            if (ch.size() > length) ch.truncate(length);
-            if (ch.size() != length) throw new IOException(file + " is " + ch.size() + " bytes, expected " + length);
-            ch.position(length);
-            return ch;
-        } catch (IOException | RuntimeException e) {
-            ch.close();
+        } catch (IOException e) {
+            failure = e;
             throw e;
+        } finally {
+            if (!done) deleteQuietly(dir, name, failure);
         }
     }
 
-    public static void append(FileChannel ch, byte[] bytes) throws IOException {
-        writeFully(ch, bytes);
-    }
-
-    /** Makes the file's content and size durable. Never retried by callers: a failure is final. */
-    public static void sync(FileChannel ch) throws IOException {
-        ch.force(true);
-    }
-
-    /** Makes the directory's entries (creations, renames, deletions) durable. */
-    public static void syncDirectory(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir, StandardOpenOption.READ)) {
-            ch.force(true);
-        }
-    }
-
-    /** Creates {@code dir} and missing parents up to {@code root}, syncing each parent that gained an entry. */
-    public static void createDirectories(Path root, Path dir) throws IOException {
-        if (Files.isDirectory(dir)) return;
-        Path parent = dir.getParent();
-        if (parent != null && !parent.equals(root)) createDirectories(root, parent);
-        else if (parent != null) Files.createDirectories(parent);
+    private static void writeFile(Storage dir, String name, byte[] bytes) throws IOException {
+        FileOutput out = dir.create(name);
         try {
-            Files.createDirectory(dir);
-        } catch (java.nio.file.FileAlreadyExistsException e) {
-            if (!Files.isDirectory(dir)) throw e;
-            return;
+            out.write(bytes);
+            out.sync();
+        } finally {
+            out.close();
         }
-        if (parent != null) syncDirectory(parent);
     }
 
-    public static boolean deleteIfExists(Path file) throws IOException {
+    /**
+     * Opens {@code name} for appending at {@code length}, first cutting off (durably) anything past
+     * it: the uncommitted tail of an interrupted append.
+     */
+    static FileOutput openForAppend(Storage dir, String name, long length) throws IOException {
+        if (dir.size(name) > length) {
+            dir.truncate(name, length);
+            dir.sync(name);
+        }
+        FileOutput out = dir.openAppend(name);
+        if (out.size() != length) {
+            Closeables.closeQuietly(out);
+            throw new IOException(dir.location(name) + " is " + out.size() + " bytes, expected " + length);
+        }
+        return out;
+    }
+
+    private static void deleteQuietly(Storage dir, String name, IOException failure) {
         try {
-            return Files.deleteIfExists(file);
-        } catch (NoSuchFileException e) {
-            return false;
+            dir.delete(name);
+        } catch (IOException | RuntimeException e) {
+            if (failure != null) failure.addSuppressed(e);
         }
-    }
-
-    private static void writeFully(FileChannel ch, byte[] bytes) throws IOException {
-        ByteBuffer buf = ByteBuffer.wrap(bytes);
-        while (buf.hasRemaining()) ch.write(buf);
     }
 }

@@ -3,7 +3,7 @@ package dev.engram.internal.store;
 import dev.engram.internal.format.BodyFile;
 import dev.engram.internal.format.ByteReader;
 import dev.engram.internal.format.ByteWriter;
-import dev.engram.internal.format.CorruptFileException;
+import dev.engram.io.CorruptFileException;
 import dev.engram.memory.UserId;
 import dev.engram.memory.ValidationException;
 import java.util.ArrayList;
@@ -33,6 +33,8 @@ import java.util.regex.Pattern;
 public record UserManifest(UserId user, long generation, long nextFileNumber, List<Entry> files) {
     public static final String FILE_NAME = "MANIFEST";
     public static final String FORMAT = "engram.manifest";
+    /** "EMAN": the magic number of this file type. */
+    public static final int MAGIC = 0x454D414E;
     public static final int VERSION = 1;
     private static final Pattern NAME = Pattern.compile("[0-9]{1,19}\\.[a-z]{3}");
 
@@ -78,11 +80,11 @@ public record UserManifest(UserId user, long generation, long nextFileNumber, Li
         for (Entry e : files) {
             w.string(e.name()).u8(e.kind().code()).u8(e.sealed() ? 1 : 0).varlong(e.length()).u32(e.crc32c()).varlong(e.records());
         }
-        return BodyFile.encode(FORMAT, VERSION, w.array(), w.size());
+        return BodyFile.encode(MAGIC, FORMAT, VERSION, w.array(), w.size());
     }
 
     public static UserManifest decode(byte[] data, int length, String file) throws CorruptFileException {
-        BodyFile.Decoded d = BodyFile.decode(data, length, file, FORMAT, VERSION, VERSION);
+        BodyFile.Decoded d = BodyFile.decode(data, length, file, MAGIC, FORMAT, VERSION, VERSION);
         ByteReader in = new ByteReader(d.body(), 0, d.body().length, file + " (body)", 0);
         try {
             UserId user = UserId.of(in.string(UserId.MAX_LENGTH));

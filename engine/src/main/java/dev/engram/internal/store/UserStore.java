@@ -3,7 +3,8 @@ package dev.engram.internal.store;
 import dev.engram.internal.bitmap.AttributeBitmaps;
 import dev.engram.internal.bitmap.BitmapFile;
 import dev.engram.internal.format.BlockFileReader;
-import dev.engram.internal.format.CorruptFileException;
+import dev.engram.internal.format.Corruption;
+import dev.engram.io.CorruptFileException;
 import dev.engram.internal.format.Crc32c;
 import dev.engram.internal.lexical.LexicalFile;
 import dev.engram.internal.lexical.LexicalIndex;
@@ -15,10 +16,10 @@ import dev.engram.internal.segment.SegmentWriter;
 import dev.engram.memory.Memory;
 import dev.engram.memory.MemoryId;
 import dev.engram.memory.UserId;
+import dev.engram.io.Closeables;
+import dev.engram.io.FileOutput;
+import dev.engram.io.Storage;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -27,7 +28,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
-import java.util.stream.Stream;
 import java.util.zip.CRC32C;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -66,7 +66,7 @@ public final class UserStore implements AutoCloseable {
     public record Hit(Memory memory, int ordinal, double score) {}
 
     private final UserId user;
-    private final Path dir;
+    private final Storage dir;
     private final TextAnalyzer analyzer;
     private final Options options;
     private final ReentrantReadWriteLock lock = new ReentrantReadWriteLock();
@@ -77,40 +77,42 @@ public final class UserStore implements AutoCloseable {
     // The active (unsealed) segment, or null when the next flush starts a new one.
     private String activeName;
     private SegmentWriter activeWriter;
-    private FileChannel activeChannel;
+    private FileOutput activeOut;
     private CRC32C activeCrc;
     private IOException failure;
     private boolean closed;
 
-    private UserStore(UserId user, Path dir, TextAnalyzer analyzer, Options options) {
+    private UserStore(UserId user, Storage dir, TextAnalyzer analyzer, Options options) {
         this.user = user;
         this.dir = dir;
         this.analyzer = analyzer;
         this.options = options;
     }
 
-    /** Opens {@code user}'s store under the data directory {@code root}, creating it if absent. */
-    public static UserStore open(Path root, UserId user, TextAnalyzer analyzer, Options options) throws IOException {
-        Path dir = new UserDirectoryLayout(root).userDirectory(user);
-        StoreFiles.createDirectories(root, dir);
+    /**
+     * Opens {@code user}'s store under the data directory {@code root} (its directory is given by
+     * {@link UserDirectoryLayout}), creating it if absent.
+     */
+    public static UserStore open(Storage root, UserId user, TextAnalyzer analyzer, Options options) throws IOException {
+        Storage dir = UserDirectoryLayout.open(root, user);
         UserStore store = new UserStore(user, dir, analyzer, options);
         try {
             store.load();
         } catch (IOException | RuntimeException e) {
-            store.closeChannel(e);
+            Closeables.closeQuietly(store.activeOut, dir);
             throw e;
         }
         return store;
     }
 
     private void load() throws IOException {
-        StoreFiles.deleteIfExists(dir.resolve(UserManifest.FILE_NAME + ".tmp"));
-        Path manifestPath = dir.resolve(UserManifest.FILE_NAME);
-        if (Files.exists(manifestPath)) {
-            byte[] bytes = StoreFiles.readAll(manifestPath);
-            manifest = UserManifest.decode(bytes, bytes.length, manifestPath.toString());
+        if (dir.exists(UserManifest.FILE_NAME + ".tmp")) dir.delete(UserManifest.FILE_NAME + ".tmp");
+        String manifestPath = dir.location(UserManifest.FILE_NAME);
+        if (dir.exists(UserManifest.FILE_NAME)) {
+            byte[] bytes = StoreFiles.readAll(dir, UserManifest.FILE_NAME);
+            manifest = UserManifest.decode(bytes, bytes.length, manifestPath);
             if (!manifest.user().equals(user)) {
-                throw new CorruptFileException(manifestPath.toString(), 0, "manifest belongs to user '" + manifest.user()
+                throw Corruption.of(manifestPath, 0, "manifest belongs to user '" + manifest.user()
                         + "', not '" + user + "'", "user directory hash collision or a directory copied by hand");
             }
         } else {
@@ -126,36 +128,35 @@ public final class UserStore implements AutoCloseable {
 
     /** Reads and verifies a listed segment; opens the last one for appending when unsealed and asked to. */
     private List<SegmentRecord> readSegment(UserManifest.Entry e, boolean openActive) throws IOException {
-        Path path = dir.resolve(e.name());
-        String name = path.toString();
-        if (!Files.exists(path)) throw new CorruptFileException(name, 0, "listed in the manifest but missing", "deleted by hand?");
-        byte[] data = StoreFiles.readAll(path);
+        String name = dir.location(e.name());
+        if (!dir.exists(e.name())) throw Corruption.of(name, 0, "listed in the manifest but missing", "deleted by hand?");
+        byte[] data = StoreFiles.readAll(dir, e.name());
         if (data.length < e.length()) {
-            throw new CorruptFileException(name, data.length, "file is " + data.length + " bytes, the manifest committed "
+            throw Corruption.of(name, data.length, "file is " + data.length + " bytes, the manifest committed "
                     + e.length(), "file truncated after it was committed? disk fault?");
         }
         if (e.sealed() && data.length != e.length()) {
-            throw new CorruptFileException(name, e.length(), "sealed segment has bytes after its committed length", "disk fault?");
+            throw Corruption.of(name, e.length(), "sealed segment has bytes after its committed length", "disk fault?");
         }
         int crc = Crc32c.of(data, 0, (int) e.length());
         if (crc != e.crc32c()) {
-            throw new CorruptFileException(name, 0, String.format("checksum of the committed %d bytes is 0x%08X, the manifest says 0x%08X",
+            throw Corruption.of(name, 0, String.format("checksum of the committed %d bytes is 0x%08X, the manifest says 0x%08X",
                     e.length(), crc, e.crc32c()), "file changed after it was committed? disk fault?");
         }
         SegmentReader.Contents c = SegmentReader.read(data, (int) e.length(), name, user, BlockFileReader.Mode.STRICT);
         if (c.sealed() != e.sealed() || c.records().size() != e.records()) {
-            throw new CorruptFileException(name, 0, "segment disagrees with the manifest (sealed " + c.sealed() + ", "
+            throw Corruption.of(name, 0, "segment disagrees with the manifest (sealed " + c.sealed() + ", "
                     + c.records().size() + " records)", "manifest and segment from different writes?");
         }
         List<UserManifest.Entry> segments = manifest.segments();
         if (openActive && !e.sealed() && e.equals(segments.getLast())) {
             activeName = e.name();
-            activeChannel = StoreFiles.openForAppend(path, e.length(), false); // drops an uncommitted tail
+            activeOut = StoreFiles.openForAppend(dir, e.name(), e.length()); // drops an uncommitted tail
             activeWriter = SegmentWriter.resume(user, c, options.targetBlockBytes());
             activeCrc = new CRC32C();
             activeCrc.update(data, 0, (int) e.length());
         } else if (!e.sealed() && openActive) {
-            throw new CorruptFileException(name, 0, "an unsealed segment that is not the last one", "manifest damaged?");
+            throw Corruption.of(name, 0, "an unsealed segment that is not the last one", "manifest damaged?");
         }
         return c.records();
     }
@@ -172,8 +173,8 @@ public final class UserStore implements AutoCloseable {
         try {
             byte[] l = readListed(lex.get());
             byte[] b = readListed(bmp.get());
-            LexicalIndex lexical = LexicalFile.decode(l, l.length, dir.resolve(lex.get().name()).toString(), analyzer);
-            AttributeBitmaps bitmaps = BitmapFile.decode(b, b.length, dir.resolve(bmp.get().name()).toString());
+            LexicalIndex lexical = LexicalFile.decode(l, l.length, dir.location(lex.get().name()), analyzer);
+            AttributeBitmaps bitmaps = BitmapFile.decode(b, b.length, dir.location(bmp.get().name()));
             state.installIndexes(lexical, bitmaps);
             indexesRebuilt = false;
             return lex.get().records();
@@ -184,10 +185,9 @@ public final class UserStore implements AutoCloseable {
     }
 
     private byte[] readListed(UserManifest.Entry e) throws IOException {
-        Path path = dir.resolve(e.name());
-        byte[] data = StoreFiles.readAll(path);
+        byte[] data = StoreFiles.readAll(dir, e.name());
         if (data.length != e.length() || Crc32c.of(data) != e.crc32c()) {
-            throw new CorruptFileException(path.toString(), 0, "length or checksum differs from the manifest", "stale file?");
+            throw Corruption.of(dir.location(e.name()), 0, "length or checksum differs from the manifest", "stale file?");
         }
         return data;
     }
@@ -196,23 +196,19 @@ public final class UserStore implements AutoCloseable {
         Set<String> listed = new HashSet<>();
         for (UserManifest.Entry e : manifest.files()) listed.add(e.name());
         boolean deleted = false;
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : files.toList()) {
-                String n = p.getFileName().toString();
-                if (!n.equals(UserManifest.FILE_NAME) && !listed.contains(n) && Files.isRegularFile(p)) {
-                    deleted |= StoreFiles.deleteIfExists(p);
-                }
-            }
+        for (String n : dir.list()) {
+            if (!n.equals(UserManifest.FILE_NAME) && !listed.contains(n) && !dir.isDirectory(n)) deleted |= dir.delete(n);
         }
-        if (deleted) StoreFiles.syncDirectory(dir);
+        if (deleted) dir.syncDirectory();
     }
 
     public UserId user() {
         return user;
     }
 
-    public Path directory() {
-        return dir;
+    /** Where the user's directory is, for messages. */
+    public String location() {
+        return dir.location(".");
     }
 
     /** Whether opening rebuilt the derived indexes (missing, stale or damaged files). */
@@ -275,7 +271,7 @@ public final class UserStore implements AutoCloseable {
                 used = 1;
                 created = true;
                 activeWriter = SegmentWriter.create(user, options.targetBlockBytes());
-                activeChannel = StoreFiles.openForAppend(dir.resolve(activeName), 0, true);
+                activeOut = dir.create(activeName);
                 activeCrc = new CRC32C();
                 append(activeWriter.header());
             }
@@ -283,8 +279,8 @@ public final class UserStore implements AutoCloseable {
             append(activeWriter.flush());
             boolean seal = activeWriter.position() >= options.segmentRollBytes();
             if (seal) append(activeWriter.seal());
-            StoreFiles.sync(activeChannel);
-            if (created) StoreFiles.syncDirectory(dir);
+            activeOut.sync();
+            if (created) dir.syncDirectory();
             UserManifest.Entry entry = new UserManifest.Entry(activeName, FileKind.SEGMENT, activeWriter.position(),
                     (int) activeCrc.getValue(), seal, activeWriter.recordCount());
             List<UserManifest.Entry> files = new ArrayList<>();
@@ -301,8 +297,8 @@ public final class UserStore implements AutoCloseable {
             installManifest(manifest.next(files, used));
             pending.clear();
             if (seal) {
-                activeChannel.close();
-                activeChannel = null;
+                activeOut.close();
+                activeOut = null;
                 activeWriter = null;
                 activeName = null;
             }
@@ -312,7 +308,7 @@ public final class UserStore implements AutoCloseable {
     }
 
     private void append(byte[] bytes) throws IOException {
-        StoreFiles.append(activeChannel, bytes);
+        activeOut.write(bytes);
         activeCrc.update(bytes, 0, bytes.length);
     }
 
@@ -335,7 +331,7 @@ public final class UserStore implements AutoCloseable {
                     else files.add(e);
                 }
                 files.addAll(writeIndexes(state, 0));
-                StoreFiles.syncDirectory(dir);
+                dir.syncDirectory();
                 installManifest(manifest.next(files, 2));
                 deleteAll(old);
             } catch (IOException | RuntimeException e) {
@@ -352,8 +348,8 @@ public final class UserStore implements AutoCloseable {
         byte[] bmp = BitmapFile.encode(s.bitmaps());
         String lexName = manifest.newName(FileKind.LEXICAL, first);
         String bmpName = manifest.newName(FileKind.BITMAPS, first + 1);
-        StoreFiles.writeNew(dir.resolve(lexName), lex);
-        StoreFiles.writeNew(dir.resolve(bmpName), bmp);
+        StoreFiles.writeNew(dir, lexName, lex);
+        StoreFiles.writeNew(dir, bmpName, bmp);
         return List.of(new UserManifest.Entry(lexName, FileKind.LEXICAL, lex.length, Crc32c.of(lex), true, s.records()),
                 new UserManifest.Entry(bmpName, FileKind.BITMAPS, bmp.length, Crc32c.of(bmp), true, s.records()));
     }
@@ -386,14 +382,14 @@ public final class UserStore implements AutoCloseable {
                 System.arraycopy(header, 0, segment, 0, header.length);
                 System.arraycopy(body, 0, segment, header.length, body.length);
                 String segName = manifest.newName(FileKind.SEGMENT, 0);
-                StoreFiles.writeNew(dir.resolve(segName), segment);
+                StoreFiles.writeNew(dir, segName, segment);
                 List<UserManifest.Entry> files = new ArrayList<>();
                 files.add(new UserManifest.Entry(segName, FileKind.SEGMENT, segment.length, Crc32c.of(segment), true, kept.size()));
                 files.addAll(writeIndexes(next, 1));
-                StoreFiles.syncDirectory(dir);
+                dir.syncDirectory();
                 List<String> old = manifest.files().stream().map(UserManifest.Entry::name).toList();
-                closeChannel(null);
-                activeChannel = null;
+                if (activeOut != null) activeOut.close();
+                activeOut = null;
                 activeWriter = null;
                 activeName = null;
                 installManifest(manifest.next(files, 3));
@@ -408,8 +404,8 @@ public final class UserStore implements AutoCloseable {
     }
 
     private void deleteAll(List<String> names) throws IOException {
-        for (String n : names) StoreFiles.deleteIfExists(dir.resolve(n));
-        if (!names.isEmpty()) StoreFiles.syncDirectory(dir);
+        for (String n : names) dir.delete(n);
+        if (!names.isEmpty()) dir.syncDirectory();
     }
 
     // --- reads ---
@@ -508,22 +504,16 @@ public final class UserStore implements AutoCloseable {
                 }
             }
             closed = true;
-            first = closeChannel(first);
+            try {
+                Closeables.closeAll(activeOut, dir);
+            } catch (IOException e) {
+                if (first == null) first = e;
+                else first.addSuppressed(e);
+            }
+            activeOut = null;
             if (first != null) throw first;
         } finally {
             lock.writeLock().unlock();
         }
-    }
-
-    private <E extends Exception> E closeChannel(E first) {
-        if (activeChannel != null) {
-            try {
-                activeChannel.close();
-            } catch (IOException e) {
-                if (first != null) first.addSuppressed(e);
-            }
-            activeChannel = null;
-        }
-        return first;
     }
 }

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.engram.internal.format.CorruptFileException;
+import dev.engram.io.CorruptFileException;
 import dev.engram.testkit.Seeded;
 import dev.engram.testkit.TestRandom;
 import java.util.ArrayList;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.engram.internal.format.ByteReader;
 import dev.engram.internal.format.ByteWriter;
-import dev.engram.internal.format.CorruptFileException;
+import dev.engram.io.CorruptFileException;
 import dev.engram.memory.Memory;
 import dev.engram.memory.RandomMemories;
 import dev.engram.memory.UserId;

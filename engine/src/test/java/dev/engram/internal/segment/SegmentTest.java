@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.engram.internal.format.BlockFileReader.Mode;
-import dev.engram.internal.format.CorruptFileException;
+import dev.engram.io.CorruptFileException;
 import dev.engram.memory.RandomMemories;
 import dev.engram.memory.UserId;
 import dev.engram.testkit.Seeded;
@@ -193,6 +193,6 @@ class SegmentTest {
         byte[] bad = b.bytes.clone();
         bad[0] = 'X';
         CorruptFileException e = assertThrows(CorruptFileException.class, () -> SegmentReader.read(bad, bad.length, "x.seg", u, Mode.RECOVER));
-        assertTrue(e.getMessage().startsWith("x.seg at offset 0: bad magic"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("bad magic number in x.seg at offset 0"), e.getMessage());
     }
 }

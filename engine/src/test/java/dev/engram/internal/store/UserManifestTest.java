@@ -4,8 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.engram.internal.format.CorruptFileException;
+import dev.engram.io.CorruptFileException;
 import dev.engram.memory.UserId;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -55,23 +56,44 @@ class UserManifestTest {
     }
 
     @Test
-    void atomicReplaceLeavesTheOldOrTheNewFileNeverAMix(@TempDir Path dir) throws Exception {
+    void atomicReplaceLeavesTheOldOrTheNewFileNeverAMix(@TempDir Path path) throws Exception {
+        dev.engram.io.Storage dir = dev.engram.io.FileStorage.open(path);
         byte[] a = sample(1).encode();
         byte[] b = sample(2).encode();
         StoreFiles.writeAtomically(dir, UserManifest.FILE_NAME, a);
-        assertArrayEquals(a, Files.readAllBytes(dir.resolve(UserManifest.FILE_NAME)));
+        assertArrayEquals(a, Files.readAllBytes(path.resolve(UserManifest.FILE_NAME)));
         StoreFiles.writeAtomically(dir, UserManifest.FILE_NAME, b);
-        assertArrayEquals(b, Files.readAllBytes(dir.resolve(UserManifest.FILE_NAME)));
-        assertFalse(Files.exists(dir.resolve("MANIFEST.tmp")));
+        assertArrayEquals(b, Files.readAllBytes(path.resolve(UserManifest.FILE_NAME)));
+        assertFalse(Files.exists(path.resolve("MANIFEST.tmp")));
 
         // A crash while writing the temporary file leaves the published manifest untouched.
-        Files.write(dir.resolve("MANIFEST.tmp"), java.util.Arrays.copyOf(a, a.length / 2));
-        assertEquals(sample(2), UserManifest.decode(Files.readAllBytes(dir.resolve("MANIFEST")), b.length, "MANIFEST"));
+        Files.write(path.resolve("MANIFEST.tmp"), java.util.Arrays.copyOf(a, a.length / 2));
+        assertEquals(sample(2), UserManifest.decode(Files.readAllBytes(path.resolve("MANIFEST")), b.length, "MANIFEST"));
 
         // A failing write (the temporary name is occupied by a non-empty directory) changes nothing.
-        Files.delete(dir.resolve("MANIFEST.tmp"));
-        Files.createDirectories(dir.resolve("MANIFEST.tmp").resolve("blocker"));
+        Files.delete(path.resolve("MANIFEST.tmp"));
+        Files.createDirectories(path.resolve("MANIFEST.tmp").resolve("blocker"));
         assertThrows(IOException.class, () -> StoreFiles.writeAtomically(dir, UserManifest.FILE_NAME, a));
-        assertArrayEquals(b, Files.readAllBytes(dir.resolve(UserManifest.FILE_NAME)));
+        Files.delete(path.resolve("MANIFEST.tmp").resolve("blocker"));
+        Files.delete(path.resolve("MANIFEST.tmp"));
+
+        // Under fault injection, failing any single operation of a replace leaves the old or the new manifest.
+        for (long op = 1; ; op++) {
+            dev.engram.testkit.FaultInjectingStorage faulty = dev.engram.testkit.FaultInjectingStorage.wrap(dir);
+            long before = faulty.operations();
+            faulty.failOnce(before + op);
+            try {
+                StoreFiles.writeAtomically(faulty, UserManifest.FILE_NAME, a);
+            } catch (IOException expected) {
+                // the replace failed part way
+            }
+            byte[] now = Files.readAllBytes(path.resolve(UserManifest.FILE_NAME));
+            UserManifest m = UserManifest.decode(now, now.length, "MANIFEST");
+            assertTrue(m.equals(sample(1)) || m.equals(sample(2)), "op " + op);
+            boolean finished = faulty.operations() - before < op;
+            StoreFiles.writeAtomically(dir, UserManifest.FILE_NAME, b);
+            if (finished) break;
+        }
+        assertArrayEquals(b, Files.readAllBytes(path.resolve(UserManifest.FILE_NAME)));
     }
 }

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.engram.internal.format.BlockFileReader;
-import dev.engram.internal.format.CorruptFileException;
+import dev.engram.io.CorruptFileException;
 import dev.engram.internal.lexical.TextAnalyzer;
 import dev.engram.internal.segment.SegmentReader;
 import dev.engram.internal.segment.SegmentRecord;
@@ -35,6 +35,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import dev.engram.io.FileStorage;
+import dev.engram.io.Storage;
+import dev.engram.testkit.FaultInjectingStorage;
+import dev.engram.testkit.InMemoryStorage;
 
 @Seeded
 class UserStoreTest {
@@ -83,8 +87,8 @@ class UserStoreTest {
     }
 
     @RepeatedTest(6)
-    void randomWorkloadMatchesTheModelAcrossFlushesReopensCheckpointsAndCompactions(TestRandom random, @TempDir Path root)
-            throws Exception {
+    void randomWorkloadMatchesTheModelAcrossFlushesReopensCheckpointsAndCompactions(TestRandom random) throws Exception {
+        Storage root = new InMemoryStorage();
         RandomMemories gen = new RandomMemories(random);
         UserId user = gen.user();
         Model model = new Model();
@@ -140,7 +144,8 @@ class UserStoreTest {
     }
 
     @Test
-    void badPutsAreRejectedAndChangeNothing(@TempDir Path root) throws Exception {
+    void badPutsAreRejectedAndChangeNothing() throws Exception {
+        Storage root = new InMemoryStorage();
         RandomMemories gen = new RandomMemories(new TestRandom(1));
         UserId alice = UserId.of("alice");
         try (UserStore s = UserStore.open(root, alice, A, SMALL)) {
@@ -158,7 +163,8 @@ class UserStoreTest {
     }
 
     @Test
-    void anUncommittedTailIsCutOffAndCommittedDataSurvives(@TempDir Path root) throws Exception {
+    void anUncommittedTailIsCutOffAndCommittedDataSurvives(@TempDir Path path) throws Exception {
+        Storage root = FileStorage.open(path);
         RandomMemories gen = new RandomMemories(new TestRandom(2));
         UserId u = UserId.of("tail");
         List<Memory> written = new ArrayList<>();
@@ -169,7 +175,7 @@ class UserStoreTest {
                 written.add(m);
             }
         }
-        Path dir = new UserDirectoryLayout(root).userDirectory(u);
+        Path dir = UserDirectoryLayout.resolve(path, u);
         Path segment;
         try (Stream<Path> files = Files.list(dir)) {
             segment = files.filter(p -> p.toString().endsWith(".seg")).findFirst().orElseThrow();
@@ -195,7 +201,8 @@ class UserStoreTest {
     }
 
     @Test
-    void damagedOrMissingIndexFilesAreRebuiltFromTheSegments(@TempDir Path root) throws Exception {
+    void damagedOrMissingIndexFilesAreRebuiltFromTheSegments(@TempDir Path path) throws Exception {
+        Storage root = FileStorage.open(path);
         RandomMemories gen = new RandomMemories(new TestRandom(3));
         UserId u = UserId.of("idx");
         try (UserStore s = UserStore.open(root, u, A, SMALL)) {
@@ -207,7 +214,7 @@ class UserStoreTest {
             assertFalse(s.indexesRebuiltOnOpen());
             assertTrue(s.derivedStateMatchesRebuild());
         }
-        Path dir = new UserDirectoryLayout(root).userDirectory(u);
+        Path dir = UserDirectoryLayout.resolve(path, u);
         Path lex;
         try (Stream<Path> files = Files.list(dir)) {
             lex = files.filter(p -> p.toString().endsWith(".lex")).findFirst().orElseThrow();
@@ -223,7 +230,8 @@ class UserStoreTest {
     }
 
     @Test
-    void compactionPhysicallyDropsTheContentOfDeletedMemories(@TempDir Path root) throws Exception {
+    void compactionPhysicallyDropsTheContentOfDeletedMemories(@TempDir Path path) throws Exception {
+        Storage root = FileStorage.open(path);
         TestRandom random = new TestRandom(4);
         RandomMemories gen = new RandomMemories(random);
         UserId u = UserId.of("canary-user");
@@ -238,20 +246,20 @@ class UserStoreTest {
             s.put(secret.toBuilder().version(2).content("updated secret " + canary + " again").updatedAt(secret.updatedAt().plusSeconds(1)).build());
             for (int i = 0; i < 20; i++) s.put(fresh(gen, u));
             s.checkpointIndexes();
-            assertTrue(scan(root, canary), "the scanner must see the canary before deletion");
+            assertTrue(scan(path, canary), "the scanner must see the canary before deletion");
             assertEquals(victim, s.searchLexical(canary, 1, null).getFirst().memory().id());
             assertTrue(s.delete(victim, Instant.now()));
             assertTrue(s.searchLexical(canary, 5, null).isEmpty(), "deleted content is not served at once");
             s.flush();
             s.compact();
-            assertFalse(scan(root, canary), "deleted content survived compaction");
+            assertFalse(scan(path, canary), "deleted content survived compaction");
             assertTrue(s.derivedStateMatchesRebuild());
             assertEquals(40, s.liveIds().size());
         }
         try (UserStore s = UserStore.open(root, u, A, SMALL)) {
             assertTrue(s.history(victim).isEmpty());
             assertThrows(ValidationException.class, () -> s.put(gen.memory(u, victim, 1)));
-            assertFalse(scan(root, canary));
+            assertFalse(scan(path, canary));
         }
     }
 
@@ -287,7 +295,8 @@ class UserStoreTest {
     }
 
     @Test
-    void usersAreIsolatedOnDisk(@TempDir Path root) throws Exception {
+    void usersAreIsolatedOnDisk(@TempDir Path path) throws Exception {
+        Storage root = FileStorage.open(path);
         RandomMemories gen = new RandomMemories(new TestRandom(5));
         UserId alice = UserId.of("alice");
         UserId bob = UserId.of("bob");
@@ -299,8 +308,8 @@ class UserStoreTest {
             assertTrue(sb.searchLexical(a.content(), 10, null).stream().noneMatch(h -> h.memory().user().equals(alice)));
         }
         // Copying alice's files over bob's directory is detected, not served as bob's.
-        Path da = new UserDirectoryLayout(root).userDirectory(alice);
-        Path db = new UserDirectoryLayout(root).userDirectory(bob);
+        Path da = UserDirectoryLayout.resolve(path, alice);
+        Path db = UserDirectoryLayout.resolve(path, bob);
         try (Stream<Path> files = Files.list(da)) {
             for (Path p : files.toList()) Files.copy(p, db.resolve(p.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         }
@@ -309,17 +318,16 @@ class UserStoreTest {
     }
 
     @Test
-    void aFailedWriteStopsTheStoreForGood(@TempDir Path root) throws Exception {
+    void aFailedWriteStopsTheStoreForGood() throws Exception {
         RandomMemories gen = new RandomMemories(new TestRandom(6));
         UserId u = UserId.of("doomed");
+        FaultInjectingStorage root = FaultInjectingStorage.wrap(new InMemoryStorage());
         UserStore s = UserStore.open(root, u, A, SMALL);
         s.put(fresh(gen, u));
-        Path dir = s.directory();
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
-        }
+        root.failOnce(root.operations() + 2); // the segment's sync
         IOException first = assertThrows(IOException.class, s::flush);
         IOException later = assertThrows(IOException.class, () -> s.put(fresh(gen, u)));
+        assertThrows(IOException.class, s::flush, "no retry after a failed sync: the store stays stopped");
         assertTrue(later.getMessage().contains("earlier I/O failure"), later.getMessage());
         assertEquals(first, later.getCause());
         s.close();
