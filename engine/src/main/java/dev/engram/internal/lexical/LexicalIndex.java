@@ -1,0 +1,227 @@
+package dev.engram.internal.lexical;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.PriorityQueue;
+import org.roaringbitmap.PeekableIntIterator;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The BM25 lexical index of one user's documents, addressed by non-negative document ordinals
+ * (the store gives each indexed memory version its own ordinal).
+ *
+ * <p>Postings: each term maps to a {@link RoaringBitmap} of the ordinals containing it. Term
+ * frequencies live in a forward index: per ordinal, its distinct term ids sorted ascending with
+ * their counts, and its length; scoring finds a term's frequency by binary search there. The
+ * forward index also makes {@link #remove} exact (it names the bitmaps to clear), and lets the
+ * file format and the rebuild test compare whole structures.
+ *
+ * <p>Not thread-safe: the owner serializes writers and readers (the user store holds a
+ * read-write lock). {@link #search} does not modify the index.
+ */
+public final class LexicalIndex {
+    /** The largest ordinal accepted (2^28 - 1): bounds the arrays a damaged file could ask for. */
+    public static final int MAX_ORDINAL = (1 << 28) - 1;
+
+    private final TextAnalyzer analyzer;
+    private final Map<String, Integer> termIds = new HashMap<>();
+    private final List<String> terms = new ArrayList<>();
+    private final List<RoaringBitmap> postings = new ArrayList<>();
+    private int[][] docTerms = new int[16][];
+    private int[][] docFreqs = new int[16][];
+    private int[] docLengths = new int[16];
+    private final RoaringBitmap live = new RoaringBitmap();
+    private long totalLength;
+
+    public LexicalIndex(TextAnalyzer analyzer) {
+        this.analyzer = analyzer;
+    }
+
+    /** Indexes {@code text} under {@code ordinal}; an ordinal already present is an error. */
+    public void add(int ordinal, String text) {
+        addTerms(ordinal, analyzer.terms(text));
+    }
+
+    /** Indexes already analyzed terms (duplicates count as frequency). */
+    public void addTerms(int ordinal, List<String> docTermList) {
+        if (ordinal < 0 || ordinal > MAX_ORDINAL) throw new IllegalArgumentException("ordinal out of range: " + ordinal);
+        if (live.contains(ordinal)) throw new IllegalArgumentException("ordinal " + ordinal + " is already indexed");
+        Map<Integer, Integer> counts = new HashMap<>();
+        for (String t : docTermList) counts.merge(termId(t), 1, Integer::sum);
+        int[] ids = counts.keySet().stream().mapToInt(Integer::intValue).sorted().toArray();
+        int[] freqs = new int[ids.length];
+        for (int i = 0; i < ids.length; i++) freqs[i] = counts.get(ids[i]);
+        put(ordinal, ids, freqs, docTermList.size());
+    }
+
+    /** Installs a forward entry and its postings; ids must be sorted, distinct and known. */
+    void put(int ordinal, int[] ids, int[] freqs, int length) {
+        ensureCapacity(ordinal);
+        docTerms[ordinal] = ids;
+        docFreqs[ordinal] = freqs;
+        docLengths[ordinal] = length;
+        for (int id : ids) postings.get(id).add(ordinal);
+        live.add(ordinal);
+        totalLength += length;
+    }
+
+    /** Removes a document; returns whether it was indexed. */
+    public boolean remove(int ordinal) {
+        if (ordinal < 0 || !live.contains(ordinal)) return false;
+        for (int id : docTerms[ordinal]) postings.get(id).remove(ordinal);
+        totalLength -= docLengths[ordinal];
+        docTerms[ordinal] = null;
+        docFreqs[ordinal] = null;
+        docLengths[ordinal] = 0;
+        live.remove(ordinal);
+        return true;
+    }
+
+    /** Replaces the text of an ordinal (indexing it if absent). */
+    public void update(int ordinal, String text) {
+        remove(ordinal);
+        add(ordinal, text);
+    }
+
+    /**
+     * The {@code k} best documents for {@code query} by BM25 ({@link Bm25}), restricted to
+     * {@code accept} when it is not null (statistics stay those of the whole index, so a filter
+     * does not change scores). Ties go to the lower ordinal. Documents matching no query term are
+     * never returned.
+     */
+    public List<ScoredDoc> search(String query, int k, RoaringBitmap accept) {
+        if (k <= 0 || live.isEmpty()) return List.of();
+        Map<Integer, Integer> queryCounts = new LinkedHashMap<>();
+        for (String t : analyzer.terms(query)) {
+            Integer id = termIds.get(t);
+            if (id != null && !postings.get(id).isEmpty()) queryCounts.merge(id, 1, Integer::sum);
+        }
+        if (queryCounts.isEmpty()) return List.of();
+        long n = live.getLongCardinality();
+        double avgdl = (double) totalLength / n;
+        double[] scores = new double[live.last() + 1];
+        RoaringBitmap touched = new RoaringBitmap();
+        for (Map.Entry<Integer, Integer> e : queryCounts.entrySet()) {
+            int id = e.getKey();
+            RoaringBitmap docs = postings.get(id);
+            double idf = Bm25.idf(n, docs.getLongCardinality());
+            RoaringBitmap candidates = accept == null ? docs : RoaringBitmap.and(docs, accept);
+            PeekableIntIterator it = candidates.getIntIterator();
+            while (it.hasNext()) {
+                int doc = it.next();
+                int tf = docFreqs[doc][Arrays.binarySearch(docTerms[doc], id)];
+                scores[doc] += e.getValue() * Bm25.termScore(idf, tf, docLengths[doc], avgdl);
+            }
+            touched.or(candidates);
+        }
+        PriorityQueue<ScoredDoc> heap = new PriorityQueue<>(k + 1, (a, b) -> b.compareTo(a));
+        PeekableIntIterator it = touched.getIntIterator();
+        while (it.hasNext()) {
+            int doc = it.next();
+            heap.add(new ScoredDoc(doc, scores[doc]));
+            if (heap.size() > k) heap.poll();
+        }
+        List<ScoredDoc> out = new ArrayList<>(heap);
+        out.sort(null);
+        return out;
+    }
+
+    /** Number of indexed documents. */
+    public int docCount() {
+        return live.getCardinality();
+    }
+
+    /** The indexed ordinals (a copy). */
+    public RoaringBitmap liveDocs() {
+        return live.clone();
+    }
+
+    public long totalLength() {
+        return totalLength;
+    }
+
+    /** The term frequencies of an indexed document by term, or an empty map. For tests and export. */
+    public Map<String, Integer> termFrequencies(int ordinal) {
+        Map<String, Integer> out = new HashMap<>();
+        if (ordinal < 0 || !live.contains(ordinal)) return out;
+        for (int i = 0; i < docTerms[ordinal].length; i++) out.put(terms.get(docTerms[ordinal][i]), docFreqs[ordinal][i]);
+        return out;
+    }
+
+    /** The document ordinals containing {@code term} (an analyzed term), a copy. */
+    public RoaringBitmap postings(String term) {
+        Integer id = termIds.get(term);
+        return id == null ? new RoaringBitmap() : postings.get(id).clone();
+    }
+
+    /**
+     * Whether both indexes hold the same documents with the same terms, frequencies and lengths
+     * (term ids may differ). The rebuild-equals-live check.
+     */
+    public boolean sameContent(LexicalIndex other) {
+        if (!live.equals(other.live) || totalLength != other.totalLength) return false;
+        for (int doc : live) {
+            if (docLengths[doc] != other.docLengths[doc] || !termFrequencies(doc).equals(other.termFrequencies(doc))) {
+                return false;
+            }
+        }
+        for (int id = 0; id < terms.size(); id++) {
+            if (!postings.get(id).equals(other.postings(terms.get(id)))) return false;
+        }
+        return true;
+    }
+
+    // --- access for LexicalFile ---
+
+    int termCount() {
+        return terms.size();
+    }
+
+    String term(int id) {
+        return terms.get(id);
+    }
+
+    RoaringBitmap postingsOf(int id) {
+        return postings.get(id);
+    }
+
+    int[] docTermIds(int ordinal) {
+        return docTerms[ordinal];
+    }
+
+    int[] docTermFreqs(int ordinal) {
+        return docFreqs[ordinal];
+    }
+
+    int docLength(int ordinal) {
+        return docLengths[ordinal];
+    }
+
+    RoaringBitmap live() {
+        return live;
+    }
+
+    int termId(String term) {
+        Integer id = termIds.get(term);
+        if (id == null) {
+            id = terms.size();
+            termIds.put(term, id);
+            terms.add(term);
+            postings.add(new RoaringBitmap());
+        }
+        return id;
+    }
+
+    private void ensureCapacity(int ordinal) {
+        if (ordinal >= docLengths.length) {
+            int n = Math.max(ordinal + 1, docLengths.length * 2);
+            docTerms = Arrays.copyOf(docTerms, n);
+            docFreqs = Arrays.copyOf(docFreqs, n);
+            docLengths = Arrays.copyOf(docLengths, n);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+/**
+ * The Engram memory engine: the domain model ({@code dev.engram.memory}) and, internally, the
+ * per-user store, its file formats and indexes. Only API packages are exported.
+ */
+module dev.engram.engine {
+    requires dev.engram.wal;
+    requires roaringbitmap;
+    requires org.lz4.java;
+    requires org.apache.lucene.core;
+    requires org.apache.lucene.analysis.common;
+
+    exports dev.engram.memory;
+}
