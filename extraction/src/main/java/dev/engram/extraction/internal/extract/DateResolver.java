@@ -77,7 +77,7 @@ public final class DateResolver {
             rule(Kind.WEEKDAY, PREP + "\\b(?:" + MOD + "\\s+)?" + WEEKDAYS_RX + "\\b(?!s\\b)"),
             rule(Kind.MONTH_DAY, PREP + "(?-i)\\b" + MONTHS_RX + "\\.?\\s+(?<day>[0-3]?\\d)(?:st|nd|rd|th)?\\b(?:,?\\s+(?<year>(?:19|20)\\d\\d)\\b)?"),
             rule(Kind.DAY_MONTH, PREP + "(?:the\\s+)?\\b(?<day>[0-3]?\\d)(?:st|nd|rd|th)?\\s+(?:of\\s+)?(?-i)" + MONTHS_RX + "\\b(?:,?\\s+(?<year>(?:19|20)\\d\\d)\\b)?"),
-            rule(Kind.MONTH_ONLY, "(?:\\b(?<prep>in|during|since|until|till|by|before|after|from|through|" + "last|next|this|early|late|mid)\\s+)"
+            rule(Kind.MONTH_ONLY, "(?:\\b(?:in\\s+(?=(?:early|late|mid)\\b))?(?<prep>in|during|since|until|till|by|before|after|from|through|" + "last|next|this|early|late|mid)\\s+)"
                     + "(?-i)" + MONTHS_RX + "\\b(?:\\s+(?<year>(?:19|20)\\d\\d)\\b)?"),
             rule(Kind.YEAR_ONLY, "\\b(?<prep>in|since|during)\\s+(?<year>(?:19|20)\\d\\d)\\b"),
             rule(Kind.OTHER_DAY, PREP + "\\bthe other day\\b"));
@@ -248,7 +248,7 @@ public final class DateResolver {
                 if (Set.of("last", "next", "this").contains(p)) {
                     prep = null;
                 } else if (Set.of("early", "late", "mid").contains(p)) {
-                    custom = p + "-" + monthName(ym.getMonth()) + " " + ym.getYear();
+                    custom = p + " " + monthName(ym.getMonth()) + " " + ym.getYear();
                     prep = "in";
                 }
                 date = ym.atDay(1);
@@ -353,7 +353,7 @@ public final class DateResolver {
             }
             long dist = Math.abs(ChronoUnit.DAYS.between(ref, c));
             if ((tense == Tense.PAST && c.isAfter(ref)) || (tense == Tense.FUTURE && c.isBefore(ref))) {
-                dist += 60;
+                dist += 120;
             }
             if (dist < bestScore) {
                 bestScore = dist;
@@ -371,7 +371,7 @@ public final class DateResolver {
             YearMonth c = YearMonth.of(y, month);
             long dist = Math.abs(ChronoUnit.MONTHS.between(now, c));
             if ((tense == Tense.PAST && c.isAfter(now)) || (tense == Tense.FUTURE && c.isBefore(now))) {
-                dist += 2;
+                dist += 4;
             }
             if (dist < bestScore) {
                 bestScore = dist;

@@ -26,7 +26,7 @@ public final class SlotDetector {
      */
     public record SlotMatch(String attribute, String value, String text, MemoryKind kind) {}
 
-    private static final String NAME = "(?<v>\\p{Lu}[\\p{L}'-]+(?:\\s+\\p{Lu}[\\p{L}'.-]*){0,2})";
+    private static final String NAME = "(?<v>(?:(?:Dr|Mr|Mrs|Ms|Prof)\\.?\\s+)?\\p{Lu}[\\p{L}'-]+(?:\\s+\\p{Lu}[\\p{L}'.-]*){0,2})";
     private static final String PLACE = "(?<v>(?:the\\s+)?\\p{Lu}[\\p{L}.'-]*(?:\\s+(?:of\\s+|de\\s+|del\\s+|upon\\s+)?\\p{Lu}[\\p{L}.'-]*){0,3})";
     private static final String ORG = "(?<v>\\p{Lu}[\\p{L}\\d.'&-]*(?:\\s+(?:of\\s+|&\\s+|and\\s+)?\\p{Lu}[\\p{L}\\d.'&-]*){0,4}(?:\\s+in\\s+\\p{Lu}[\\p{L}.'-]*(?:\\s+\\p{Lu}[\\p{L}.'-]*)?)?)";
     private static final String REL = String.join("|", Lexicon.RELATIVES);

@@ -113,7 +113,7 @@ public final class ThirdPerson {
             case "go" -> { return "goes"; }
             default -> { }
         }
-        if (Lexicon.MODALS.contains(lw) || Lexicon.IRREGULAR_PAST.contains(lw) || lw.endsWith("ed")
+        if (Lexicon.MODALS.contains(lw) || Lexicon.IRREGULAR_PAST.contains(lw) || (lw.endsWith("ed") && !lw.endsWith("eed"))
                 || lw.contains("'") || lw.endsWith("ing") || lw.length() < 2 || !w.equals(lw)) {
             return w;
         }

@@ -414,7 +414,8 @@ public final class TurnExtractor {
             for (String sentence : SentenceSplitter.sentences(in.text())) {
                 String s = strip(sentence, in.names());
                 if (!s.isEmpty() && !isQuestion(s) && !Lexicon.SMALL_TALK.matcher(s).matches()
-                        && !Cues.REACTION.matcher(s).lookingAt()) {
+                        && !Cues.REACTION.matcher(s).lookingAt()
+                        && !(in.toAssistant() && Cues.REQUEST.matcher(s).lookingAt())) {
                     kept.add(TextCleaner.asSentence(s));
                 }
             }
