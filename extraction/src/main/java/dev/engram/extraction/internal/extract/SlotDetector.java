@@ -62,7 +62,7 @@ public final class SlotDetector {
     private static final Pattern STATUS = p("(?i:" + I_AM + "(?:now\\s+|happily\\s+|recently\\s+)?)(?<v>single|married|divorced|engaged|widowed|separated)\\b");
     private static final Pattern CONTACT = p("(?i:\\bmy\\s+)(?<role>(?i:" + ROLE + "))(?:,)?\\s+" + NAME);
     private static final Pattern FAVORITE = p("(?i:\\b(?:my|our)\\s+(?:all-time\\s+|absolute\\s+|very\\s+)?favou?rite\\s+)(?<topic>[\\p{L} ]{1,30}?)(?i:\\s+(?:is|are|was|has to be|would be)\\s+)(?<v>[^,.;!?]+)");
-    private static final Pattern FAVORITE_REVERSE = p("(?<v>[^,.;!?]+?)(?i:\\s+(?:is|are)\\s+(?:my|our)\\s+(?:all-time\\s+|absolute\\s+)?favou?rite\\s+)(?<topic>[\\p{L}]+(?:\\s+[\\p{L}]+)?)");
+    private static final Pattern FAVORITE_REVERSE = p("(?<v>[^,.;!?]{1,60}?)(?i:\\s+(?:is|are)\\s+(?:my|our)\\s+(?:all-time\\s+|absolute\\s+)?favou?rite\\s+)(?<topic>[\\p{L}]+(?:\\s+[\\p{L}]+)?)");
     private static final Pattern BIRTHDAY = p("(?i:\\bmy\\s+birthday\\s+is\\s+(?:on\\s+)?)(?<v>[^,.;!?]+)");
 
     private SlotDetector() {}

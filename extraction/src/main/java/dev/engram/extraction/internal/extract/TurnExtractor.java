@@ -48,6 +48,12 @@ public final class TurnExtractor {
     private static final Pattern GREETING_VOCATIVE = Pattern.compile(
             "^(?i:hey|hi|hello|hiya|thanks|thank you|congrats|congratulations|wow|oh|yes|no|sorry|morning|evening)[,!]?\\s+\\p{Lu}\\p{Ll}+[,!.]+\\s*");
 
+    /**
+     * Clauses longer than this skip the rules (pasted text, not conversation); the limit also bounds
+     * the cost of the regular expressions, some of which are quadratic in the clause length.
+     */
+    static final int MAX_CLAUSE_CHARS = 600;
+
     private TurnExtractor() {}
 
     /** The drafts of one turn, in text order, duplicates removed. */
@@ -103,6 +109,10 @@ public final class TurnExtractor {
         }
 
         void clause(String c, String previousInSentence) {
+            if (c.length() > MAX_CLAUSE_CHARS) {
+                remark(c); // nobody states a fact in 600 characters without a full stop; keep it, skip the rules
+                return;
+            }
             boolean corrected = false;
             Matcher corr = Cues.CORRECTION.matcher(c);
             if (corr.matches()) {
