@@ -122,6 +122,8 @@ public final class LexicalIndex {
         PeekableIntIterator it = touched.getIntIterator();
         while (it.hasNext()) {
             int doc = it.next();
+            // Documents come in ascending order, so a later one only displaces the weakest on a strictly higher score.
+            if (heap.size() == k && scores[doc] <= heap.peek().score()) continue;
             heap.add(new ScoredDoc(doc, scores[doc]));
             if (heap.size() > k) heap.poll();
         }

@@ -20,6 +20,7 @@ import dev.engram.io.Closeables;
 import dev.engram.io.FileOutput;
 import dev.engram.io.Storage;
 import java.io.IOException;
+import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -178,8 +179,8 @@ public final class UserStore implements AutoCloseable {
             state.installIndexes(lexical, bitmaps);
             indexesRebuilt = false;
             return lex.get().records();
-        } catch (CorruptFileException e) {
-            // Derived state: a damaged index file costs a rebuild, never the user's data.
+        } catch (CorruptFileException | NoSuchFileException e) {
+            // Derived state: a damaged or missing index file costs a rebuild, never the user's data.
             return 0;
         }
     }

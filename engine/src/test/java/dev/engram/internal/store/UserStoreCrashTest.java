@@ -154,6 +154,7 @@ class UserStoreCrashTest {
         assertTrue(!clean.crashed());
         long total = probe.operations() - base;
         assertTrue(total > 100, "workload too small: " + total + " operations");
+        System.out.println("UserStoreCrashTest: power loss at each of " + total + " operations, seed 0x" + Long.toHexString(random.seed()));
         for (long n = 1; n <= total; n++) {
             FaultInjectingStorage root = FaultInjectingStorage.wrap(new InMemoryStorage());
             root.crashAt(root.operations() + n);

@@ -227,6 +227,14 @@ class UserStoreTest {
             assertTrue(s.derivedStateMatchesRebuild());
             assertEquals(35, s.liveIds().size());
         }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.toList()) if (p.toString().endsWith(".bmp")) Files.delete(p);
+        }
+        try (UserStore s = UserStore.open(root, u, A, SMALL)) {
+            assertTrue(s.indexesRebuiltOnOpen(), "a missing index file is rebuilt");
+            assertTrue(s.derivedStateMatchesRebuild());
+            assertEquals(35, s.liveIds().size());
+        }
     }
 
     @Test
