@@ -72,6 +72,11 @@ final class UserState {
         if (m.version() != have + 1) {
             throw new ValidationException("version", "memory " + m.id() + " is at version " + have + ", got " + m.version());
         }
+        // asOf reads versions by the time they were stored, so that time may not run backwards.
+        if (e != null && m.updatedAt().isBefore(byOrdinal.get(e.ordinals.getLast()).updatedAt())) {
+            throw new ValidationException("updatedAt", "version " + m.version() + " of " + m.id()
+                    + " is dated before version " + have);
+        }
         return PutCheck.NEW_VERSION;
     }
 

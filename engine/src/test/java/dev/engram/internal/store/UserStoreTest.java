@@ -155,6 +155,8 @@ class UserStoreTest {
             assertTrue(s.put(m));
             assertThrows(ValidationException.class, () -> s.put(m.toBuilder().content("changed").build()));
             assertThrows(ValidationException.class, () -> s.put(m.toBuilder().version(3).build()));
+            assertThrows(ValidationException.class,
+                    () -> s.put(m.toBuilder().version(2).updatedAt(m.updatedAt().minusNanos(1)).createdAt(m.updatedAt().minusSeconds(9)).build()));
             assertTrue(s.delete(m.id(), Instant.now()));
             assertThrows(ValidationException.class, () -> s.put(m.toBuilder().version(2).build()));
             assertEquals(List.of(), s.liveIds());
