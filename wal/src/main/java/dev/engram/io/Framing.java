@@ -62,26 +62,21 @@ public final class Framing {
     public static int checkHeader(String file, byte[] bytes, int offset, int magic, String formatName,
                                   int minVersion, int maxVersion) throws CorruptFileException {
         byte[] name = nameBytes(formatName);
-        if (bytes.length - offset < 9 + name.length) {
-            throw new CorruptFileException(file, offset, "truncated header", (9 + name.length) + " bytes",
-                    (bytes.length - offset) + " bytes", "file truncated?");
-        }
-        ByteBuffer b = ByteBuffer.wrap(bytes, offset, bytes.length - offset).order(ByteOrder.BIG_ENDIAN);
+        int avail = bytes.length - offset;
+        if (avail < 5) throw truncated(file, offset, 5, avail);
+        ByteBuffer b = ByteBuffer.wrap(bytes, offset, avail).order(ByteOrder.BIG_ENDIAN);
         int actualMagic = b.getInt();
         if (actualMagic != magic) {
             throw new CorruptFileException(file, offset, "bad magic number", hex(magic), hex(actualMagic),
                     "not a " + formatName + " file, or its first bytes are damaged");
         }
         int n = b.get() & 0xFF;
-        byte[] actualName = new byte[Math.min(n, b.remaining())];
+        if (avail < 9 + n) throw truncated(file, offset, 9 + n, avail);
+        byte[] actualName = new byte[n];
         b.get(actualName);
-        if (n != name.length || !java.util.Arrays.equals(actualName, name)) {
+        if (!java.util.Arrays.equals(actualName, name)) {
             throw new CorruptFileException(file, offset + 4, "wrong format name", formatName,
                     new String(actualName, StandardCharsets.US_ASCII), "a different kind of file, or damaged");
-        }
-        if (b.remaining() < 4) {
-            throw new CorruptFileException(file, offset + 5 + n, "truncated header", "4 version bytes",
-                    b.remaining() + " bytes", "file truncated?");
         }
         int version = b.getInt();
         if (version < minVersion || version > maxVersion) {
@@ -90,6 +85,10 @@ public final class Framing {
                     version > maxVersion ? "written by a newer Engram?" : "written by an older, unsupported Engram?");
         }
         return version;
+    }
+
+    private static CorruptFileException truncated(String file, long offset, int need, int have) {
+        return new CorruptFileException(file, offset, "truncated header", need + " bytes", have + " bytes", "file truncated?");
     }
 
     /** CRC32C of a byte range. */

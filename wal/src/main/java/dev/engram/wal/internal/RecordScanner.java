@@ -27,7 +27,7 @@ public final class RecordScanner {
     }
 
     private final FileInput in;
-    private byte[] buf = new byte[64 * 1024];
+    private byte[] buf = new byte[16 * 1024];
     private long bufStart;
     private int bufLen;
     private long offset;

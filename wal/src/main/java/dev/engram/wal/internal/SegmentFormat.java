@@ -86,7 +86,7 @@ public final class SegmentFormat {
         }
         Framing.checkHeader(file, h, 0, MAGIC, FORMAT_NAME, VERSION, VERSION);
         ByteBuffer b = ByteBuffer.wrap(h);
-        Framing.checkCrc(file, HEADER_LENGTH - 4, "segment header", b.getInt(HEADER_LENGTH - 4),
+        Framing.checkCrc(file, 0, "segment header (bytes 0..26)", b.getInt(HEADER_LENGTH - 4),
                 Framing.crc32c(h, 0, HEADER_LENGTH - 4));
         return b.getLong(HEADER_LENGTH - 12);
     }
