@@ -24,7 +24,7 @@ public final class StoreFigures {
         RandomMemories gen = new RandomMemories(random);
         UserId user = UserId.of("figures");
         Memory[] memories = new Memory[n];
-        for (int i = 0; i < n; i++) memories[i] = gen.memory(user);
+        for (int i = 0; i < n; i++) memories[i] = gen.storable(user);
         try (TextAnalyzer analyzer = new TextAnalyzer()) {
             long t0 = System.nanoTime();
             try (UserStore s = UserStore.open(FileStorage.open(root), user, analyzer, UserStore.Options.DEFAULT)) {

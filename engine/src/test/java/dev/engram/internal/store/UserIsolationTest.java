@@ -48,7 +48,7 @@ class UserIsolationTest {
         for (UserId u : users) stores.put(u, UserStore.open(root, u, A, UserStore.Options.DEFAULT));
         for (int i = 0; i < 3000; i++) {
             UserId u = users.get(random.nextInt(users.size()));
-            Memory m = gen.memory(u);
+            Memory m = gen.storable(u);
             stores.get(u).put(m);
             owner.put(m.id(), u);
         }

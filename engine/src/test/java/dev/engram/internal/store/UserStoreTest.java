@@ -81,7 +81,7 @@ class UserStoreTest {
 
     private static Memory fresh(RandomMemories gen, UserId user) {
         // Versions must have increasing updatedAt for asOf; start from a fixed epoch.
-        Memory m = gen.memory(user);
+        Memory m = gen.storable(user);
         Instant t = Instant.parse("2026-01-01T00:00:00Z").plusNanos(Math.abs(m.createdAt().getNano()));
         return m.toBuilder().createdAt(t).updatedAt(t).validFrom(t).validTo(null).build();
     }
@@ -151,6 +151,9 @@ class UserStoreTest {
         try (UserStore s = UserStore.open(root, alice, A, SMALL)) {
             Memory m = fresh(gen, alice);
             assertThrows(ValidationException.class, () -> s.put(fresh(gen, UserId.of("bob"))));
+            ValidationException deleted = assertThrows(ValidationException.class,
+                    () -> s.put(m.toBuilder().status(MemoryStatus.DELETED).build()));
+            assertEquals("status", deleted.field());
             assertThrows(ValidationException.class, () -> s.put(m.toBuilder().version(2).build()));
             assertTrue(s.put(m));
             assertThrows(ValidationException.class, () -> s.put(m.toBuilder().content("changed").build()));
@@ -268,7 +271,9 @@ class UserStoreTest {
         }
         try (UserStore s = UserStore.open(root, u, A, SMALL)) {
             assertTrue(s.history(victim).isEmpty());
-            assertThrows(ValidationException.class, () -> s.put(gen.memory(u, victim, 1)));
+            ValidationException e = assertThrows(ValidationException.class,
+                    () -> s.put(gen.memory(u, victim, 1).toBuilder().status(MemoryStatus.ACTIVE).build()));
+            assertEquals("id", e.field(), "a deleted memory takes no new version");
             assertFalse(scan(path, canary));
         }
     }
