@@ -17,7 +17,11 @@ case "$cycles" in ''|*[!0-9]*) echo "usage: scripts/wal-crash-loop.sh [cycles] [
 flags="$(sed -n 's:.*<engram.jvm.flags>\(--[^<]*\)</engram.jvm.flags>.*:\1:p' pom.xml | head -1)"
 dir="$(mktemp -d "${TMPDIR:-/tmp}/engram-wal-crash.XXXXXX")"
 trap 'rm -rf "$dir" "$dir-child.err"' EXIT
-echo "wal crash loop: $cycles cycles, seed $seed, log in $dir"
+# Run from a copy of the classes, so that a build in this checkout during the loop cannot break the children.
+mkdir -p "$dir/classes" "$dir/test-classes"
+cp -r wal/target/classes/. "$dir/classes/"
+cp -r wal/target/test-classes/. "$dir/test-classes/"
+echo "wal crash loop: $cycles cycles, seed $seed, log in $dir/wal"
 # shellcheck disable=SC2086
 "$JAVA_HOME/bin/java" $flags "-Dengram.jvm.flags=$flags" -Xmx512m \
-  -cp "wal/target/classes:wal/target/test-classes" dev.engram.wal.CrashHarness loop "$cycles" "$dir/wal" "$seed"
+  -cp "$dir/classes:$dir/test-classes" dev.engram.wal.CrashHarness loop "$cycles" "$dir/wal" "$seed"

@@ -2,7 +2,7 @@ package dev.engram.memory;
 
 /**
  * The lifecycle state of one version of a memory. The numeric {@link #code()} is what files
- * store, so it never changes for an existing constant.
+ * store, so it never changes for an existing constant. Immutable; thread-safe.
  */
 public enum MemoryStatus {
     /** Current and served by default. */

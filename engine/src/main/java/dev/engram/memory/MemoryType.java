@@ -2,7 +2,7 @@ package dev.engram.memory;
 
 /**
  * What kind of knowledge a memory holds. The numeric {@link #code()} is what files store, so it
- * never changes for an existing constant; new kinds get new codes.
+ * never changes for an existing constant; new kinds get new codes. Immutable; thread-safe.
  */
 public enum MemoryType {
     /** A statement about the user or the world ("lives in Lisbon"). */

@@ -3,7 +3,7 @@ package dev.engram.memory;
 /**
  * Input that breaks a documented bound or format: the request is rejected as a whole and nothing
  * is applied. {@link #field()} names the offending field (as in {@code "metadata.key"}), so a
- * server can turn it into a 4xx answer that points at the problem.
+ * server can turn it into a 4xx answer that points at the problem. Immutable; thread-safe.
  */
 public class ValidationException extends EngramException {
     private static final long serialVersionUID = 1L;

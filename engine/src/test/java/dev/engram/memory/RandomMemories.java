@@ -59,6 +59,12 @@ public final class RandomMemories {
         return memory(user, id(), 1);
     }
 
+    /** A memory a store accepts: any status but DELETED (deletion goes through a tombstone). */
+    public Memory storable(UserId user) {
+        Memory m = memory(user);
+        return m.status() == MemoryStatus.DELETED ? m.toBuilder().status(MemoryStatus.ARCHIVED).build() : m;
+    }
+
     public Memory memory(UserId user, MemoryId id, long version) {
         Instant created = instant();
         Instant updated = created.plusNanos(random.nextLong(0, 1_000_000_000_000L));

@@ -3,7 +3,7 @@ package dev.engram.wal;
 import java.util.List;
 
 /**
- * What recovery found and did when the log was opened.
+ * What recovery found and did when the log was opened. Immutable and thread-safe.
  *
  * @param segments  segment files kept
  * @param records   records found in them

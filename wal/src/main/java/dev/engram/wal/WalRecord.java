@@ -6,6 +6,7 @@ import java.util.HexFormat;
 /**
  * One record of the log: its log sequence number (1, 2, 3, … without gaps), the caller's type and the
  * opaque payload. The payload array is the caller's to keep; the log never changes it after reading.
+ * Thread-safe as long as nobody mutates the payload.
  */
 public record WalRecord(long lsn, int type, byte[] payload) {
     @Override

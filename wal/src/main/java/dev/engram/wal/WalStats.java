@@ -1,7 +1,8 @@
 package dev.engram.wal;
 
 /**
- * Counters of a {@link Wal} since it was opened (for metrics and to check group commit).
+ * Counters of a {@link Wal} since it was opened (for metrics and to check group commit). An immutable
+ * snapshot; {@link Wal#stats()} is thread-safe.
  *
  * @param appends       records appended
  * @param batches       batches written (one write, and under SYNC one fsync, each)

@@ -98,7 +98,8 @@ class FaultInjectingStorageTest extends StorageContract {
         fault().powerLoss(random);
         assertFalse(fault().crashed());
         assertThrows(IOException.class, () -> out.write(new byte[1]), "handles from before the outage are dead");
-        assertFalse(storage.exists("a"), "created, never synced directory: lost");
+        // Created but its directory never synced: the entry may be lost; if kept, it holds nothing.
+        if (storage.exists("a")) assertEquals(0, storage.size("a"));
     }
 
     @Test

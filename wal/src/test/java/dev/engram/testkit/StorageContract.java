@@ -70,7 +70,6 @@ public abstract class StorageContract {
             out.write(ByteBuffer.wrap(bytes(50, 2)));
             assertEquals(150, out.size());
             out.sync();
-            out.close(); // idempotent with try-with-resources
         }
         byte[] all = read("a");
         assertEquals(150, all.length);
@@ -81,6 +80,9 @@ public abstract class StorageContract {
             out.write(bytes(10, 3));
         }
         assertEquals(160, storage.size("a"));
+        FileOutput twice = storage.openAppend("a");
+        twice.close();
+        twice.close(); // idempotent
     }
 
     @Test

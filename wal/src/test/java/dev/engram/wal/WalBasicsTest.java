@@ -132,6 +132,33 @@ class WalBasicsTest {
     }
 
     @Test
+    void readersAndCheckpoints() throws Exception {
+        InMemoryStorage storage = new InMemoryStorage();
+        try (Wal wal = Wal.open(WalOptions.builder(storage).segmentSize(1024).maxRecordSize(200).build())) {
+            for (int i = 1; i <= 40; i++) wal.append(0, payload(i, 100));
+            try (WalReader behind = wal.reader(1); WalReader fresh = wal.reader(1)) {
+                assertEquals(1, behind.next().lsn()); // holds the first segment open
+                wal.checkpoint(30);
+                // A reader that had not started begins at the oldest record kept.
+                long first = fresh.next().lsn();
+                assertTrue(first > 1 && first <= 31, "first kept: " + first);
+                // A reader that is behind reads on in its open segment, then finds the rest gone.
+                IllegalStateException e = assertThrows(IllegalStateException.class, () -> {
+                    while (behind.hasNext()) behind.next();
+                });
+                assertTrue(e.getMessage().contains("checkpoint"), e.getMessage());
+            }
+            assertThrows(IllegalArgumentException.class, () -> wal.reader(42));
+            assertThrows(IllegalArgumentException.class, () -> wal.reader(-1));
+            try (WalReader tail = wal.reader(41)) {
+                assertFalse(tail.hasNext());
+                wal.append(0, payload(41, 5));
+                assertEquals(41, tail.next().lsn());
+            }
+        }
+    }
+
+    @Test
     void intervalAndNoneModesAcknowledgeAndCloseFlushes() throws Exception {
         for (Durability d : List.of(Durability.NONE, Durability.interval(Duration.ofMillis(5)))) {
             InMemoryStorage storage = new InMemoryStorage();

@@ -31,8 +31,17 @@ public final class BlockFileReader {
         /** Any incomplete or damaged tail is an error. */
         STRICT,
         /** An incomplete or damaged tail with nothing valid after it is reported, not thrown. */
-        RECOVER
+        RECOVER,
+        /**
+         * For an operator who asked for salvage: damaged regions in the middle are skipped and
+         * reported ({@link Parsed#damaged()}) instead of refusing the file; every block returned
+         * is still whole and checksummed. Never used implicitly.
+         */
+        SALVAGE
     }
+
+    /** A region {@code [start, end)} skipped by {@link Mode#SALVAGE}, and why. */
+    public record Damage(long start, long end, String problem) {}
 
     /**
      * The verified structure of a block file.
@@ -43,9 +52,10 @@ public final class BlockFileReader {
      * @param sealed whether a valid footer and trailer end the file
      * @param validLength the length of the valid prefix (the file length unless torn)
      * @param tornAt the offset of the torn tail, or -1
+     * @param damaged regions skipped in {@link Mode#SALVAGE} (always empty otherwise)
      */
     public record Parsed(String file, byte[] data, int version, int headerLength, List<BlockInfo> blocks,
-            boolean sealed, long validLength, long tornAt) {
+            boolean sealed, long validLength, long tornAt, List<Damage> damaged) {
         public boolean torn() {
             return tornAt >= 0;
         }
@@ -83,15 +93,21 @@ public final class BlockFileReader {
         int version = FileHeader.read(in, magic, formatName, minVersion, maxVersion);
         int headerLength = in.position();
         List<BlockInfo> blocks = new ArrayList<>();
+        List<Damage> damaged = new ArrayList<>();
         long pos = headerLength;
         while (pos < length) {
             Bad bad = checkBlock(data, length, pos);
             if (bad != null) {
-                if (validAfter(data, length, pos + 1)) {
+                long next = nextValid(data, length, pos + 1);
+                if (next < 0) return torn(file, data, version, headerLength, blocks, pos, bad.problem, mode, damaged);
+                if (mode != Mode.SALVAGE) {
                     throw Corruption.of(file, pos, bad.problem + ", and valid data follows it",
                             "damage in the middle of the file (disk fault?): refusing to open; restore or salvage");
                 }
-                return torn(file, data, version, headerLength, blocks, pos, bad.problem, mode);
+                damaged.add(new Damage(pos, next, bad.problem));
+                if (getInt(data, next) == BlockFormat.TRAILER_MAGIC) break; // the footer itself was damaged
+                pos = next;
+                continue;
             }
             int type = data[(int) pos + 4];
             int codec = data[(int) pos + 5];
@@ -102,7 +118,7 @@ public final class BlockFileReader {
             BlockInfo info = new BlockInfo(pos, count, rawLength, storedLength, payloadCrc);
             if (type == BlockFormat.TYPE_FOOTER) {
                 if (codec != BlockFormat.CODEC_STORED) throw Corruption.of(file, pos, "compressed footer", "disk fault?");
-                checkFooter(data, file, info, blocks);
+                if (mode != Mode.SALVAGE || damaged.isEmpty()) checkFooter(data, file, info, blocks);
                 long afterFooter = info.end();
                 long rest = length - afterFooter;
                 if (rest < BlockFormat.TRAILER_LENGTH) {
@@ -111,14 +127,19 @@ public final class BlockFileReader {
                     if (rest > 0 && !validTrailerPrefix(data, afterFooter, (int) rest)) {
                         throw Corruption.of(file, afterFooter, "damaged trailer after the footer", "disk fault?");
                     }
-                    return torn(file, data, version, headerLength, blocks, info.offset(), "footer without a complete trailer", mode);
+                    return torn(file, data, version, headerLength, blocks, info.offset(), "footer without a complete trailer", mode,
+                            damaged);
                 }
-                if (rest > BlockFormat.TRAILER_LENGTH) {
+                if (rest > BlockFormat.TRAILER_LENGTH && mode != Mode.SALVAGE) {
                     throw Corruption.of(file, afterFooter + BlockFormat.TRAILER_LENGTH,
                             (rest - BlockFormat.TRAILER_LENGTH) + " bytes after the trailer", "file appended to after sealing?");
                 }
+                if (mode == Mode.SALVAGE) {
+                    return new Parsed(file, data, version, headerLength, List.copyOf(blocks), false, length, -1,
+                            List.copyOf(damaged));
+                }
                 checkTrailer(data, file, afterFooter, info.offset());
-                return new Parsed(file, data, version, headerLength, List.copyOf(blocks), true, length, -1);
+                return new Parsed(file, data, version, headerLength, List.copyOf(blocks), true, length, -1, List.of());
             }
             if (type != BlockFormat.TYPE_DATA || (codec != BlockFormat.CODEC_STORED && codec != BlockFormat.CODEC_LZ4)
                     || (codec == BlockFormat.CODEC_STORED && rawLength != storedLength)) {
@@ -128,16 +149,16 @@ public final class BlockFileReader {
             blocks.add(info);
             pos = info.end();
         }
-        return new Parsed(file, data, version, headerLength, List.copyOf(blocks), false, length, -1);
+        return new Parsed(file, data, version, headerLength, List.copyOf(blocks), false, length, -1, List.copyOf(damaged));
     }
 
     private static Parsed torn(String file, byte[] data, int version, int headerLength, List<BlockInfo> blocks, long at,
-            String problem, Mode mode) throws CorruptFileException {
+            String problem, Mode mode, List<Damage> damaged) throws CorruptFileException {
         if (mode == Mode.STRICT) {
             throw Corruption.of(file, at, problem + " at the end of a file that should be complete",
                     "file truncated after it was recorded in the manifest? disk fault?");
         }
-        return new Parsed(file, data, version, headerLength, List.copyOf(blocks), false, at, at);
+        return new Parsed(file, data, version, headerLength, List.copyOf(blocks), false, at, at, List.copyOf(damaged));
     }
 
     private record Bad(String problem) {}
@@ -161,17 +182,17 @@ public final class BlockFileReader {
         return null;
     }
 
-    /** Whether a complete valid block, or a valid trailer, starts anywhere in {@code [from, length)}. */
-    private static boolean validAfter(byte[] data, int length, long from) {
+    /** Where the first complete valid block, or valid trailer, starts in {@code [from, length)}; -1 if nowhere. */
+    private static long nextValid(byte[] data, int length, long from) {
         for (long p = from; p + 4 <= length; p++) {
             int word = getInt(data, p);
-            if (word == BlockFormat.BLOCK_MAGIC && checkBlock(data, length, p) == null) return true;
+            if (word == BlockFormat.BLOCK_MAGIC && checkBlock(data, length, p) == null) return p;
             if (word == BlockFormat.TRAILER_MAGIC && p + BlockFormat.TRAILER_LENGTH <= length
                     && Crc32c.of(data, (int) p, 12) == getInt(data, p + 12)) {
-                return true;
+                return p;
             }
         }
-        return false;
+        return -1;
     }
 
     private static boolean validTrailerPrefix(byte[] data, long at, int n) {

@@ -3,7 +3,7 @@ package dev.engram.internal.format;
 /**
  * The constants of the block container shared by segments, index files and manifests. A block
  * file is a {@link FileHeader}, then blocks, then optionally (once sealed) a footer block and a
- * trailer.
+ * trailer. Fixed-width integers are big-endian, as in the project's {@code Framing}. Constants only.
  *
  * <p>Block (28-byte header, then the payload):
  * <pre>

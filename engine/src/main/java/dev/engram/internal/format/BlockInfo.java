@@ -1,7 +1,7 @@
 package dev.engram.internal.format;
 
 /**
- * Where one DATA block sits in a block file and what it holds.
+ * Where one DATA block sits in a block file and what it holds. Immutable; thread-safe.
  *
  * @param offset file offset of the block header
  * @param count records (or other units) in the block

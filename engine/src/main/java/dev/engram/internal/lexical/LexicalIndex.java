@@ -104,7 +104,9 @@ public final class LexicalIndex {
         long n = live.getLongCardinality();
         double avgdl = (double) totalLength / n;
         double[] scores = new double[live.last() + 1];
-        RoaringBitmap touched = new RoaringBitmap();
+        // Every term score is > 0 (idf > 0, tf >= 1), so a zero marks a document not seen yet.
+        int[] touched = new int[64];
+        int touchedCount = 0;
         for (Map.Entry<Integer, Integer> e : queryCounts.entrySet()) {
             int id = e.getKey();
             RoaringBitmap docs = postings.get(id);
@@ -114,15 +116,23 @@ public final class LexicalIndex {
             while (it.hasNext()) {
                 int doc = it.next();
                 int tf = docFreqs[doc][Arrays.binarySearch(docTerms[doc], id)];
+                if (scores[doc] == 0) {
+                    if (touchedCount == touched.length) touched = Arrays.copyOf(touched, touchedCount * 2);
+                    touched[touchedCount++] = doc;
+                }
                 scores[doc] += e.getValue() * Bm25.termScore(idf, tf, docLengths[doc], avgdl);
             }
-            touched.or(candidates);
         }
+        // The heap's head is the weakest kept document: lowest score, then highest ordinal.
         PriorityQueue<ScoredDoc> heap = new PriorityQueue<>(k + 1, (a, b) -> b.compareTo(a));
-        PeekableIntIterator it = touched.getIntIterator();
-        while (it.hasNext()) {
-            int doc = it.next();
-            heap.add(new ScoredDoc(doc, scores[doc]));
+        for (int i = 0; i < touchedCount; i++) {
+            int doc = touched[i];
+            double score = scores[doc];
+            if (heap.size() == k) {
+                ScoredDoc weakest = heap.peek();
+                if (score < weakest.score() || (score == weakest.score() && doc > weakest.ordinal())) continue;
+            }
+            heap.add(new ScoredDoc(doc, score));
             if (heap.size() > k) heap.poll();
         }
         List<ScoredDoc> out = new ArrayList<>(heap);

@@ -22,7 +22,7 @@ import java.util.Set;
 /**
  * The binary encoding of {@link SegmentRecord}s, version 1 (the segment header's version). Every
  * field of a {@link Memory} round-trips exactly, instants to the nanosecond. Integers are
- * little-endian; {@code varint} is unsigned LEB128, {@code zigzag} a zig-zag varint, {@code str} a
+ * big-endian; {@code varint} is unsigned LEB128, {@code zigzag} a zig-zag varint, {@code str} a
  * varint byte length then UTF-8, {@code instant} a zigzag epoch second then a varint nanosecond.
  *
  * <pre>

@@ -23,9 +23,10 @@ public final class SegmentReader {
      * @param records every record, in file order
      * @param validLength the length of the valid prefix; shorter than the file if torn
      * @param tornAt where a torn tail starts, or -1
+     * @param damaged regions skipped when read in {@link BlockFileReader.Mode#SALVAGE}
      */
     public record Contents(String file, List<SegmentRecord> records, List<BlockInfo> blocks, boolean sealed,
-            long validLength, long tornAt) {
+            long validLength, long tornAt, List<BlockFileReader.Damage> damaged) {
         public boolean torn() {
             return tornAt >= 0;
         }
@@ -60,6 +61,6 @@ public final class SegmentReader {
             }
         }
         return new Contents(file, List.copyOf(records), parsed.blocks(), parsed.sealed(), parsed.validLength(),
-                parsed.tornAt());
+                parsed.tornAt(), parsed.damaged());
     }
 }

@@ -1,6 +1,6 @@
 package dev.engram.internal.store;
 
-/** The kinds of file a user manifest lists; {@link #code()} is stored and never changes. */
+/** The kinds of file a user manifest lists; {@link #code()} is stored and never changes. Immutable; thread-safe. */
 public enum FileKind {
     SEGMENT(1, "seg"),
     LEXICAL(2, "lex"),

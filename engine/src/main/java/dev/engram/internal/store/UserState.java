@@ -6,6 +6,7 @@ import dev.engram.internal.lexical.TextAnalyzer;
 import dev.engram.internal.segment.SegmentRecord;
 import dev.engram.memory.Memory;
 import dev.engram.memory.MemoryId;
+import dev.engram.memory.MemoryStatus;
 import dev.engram.memory.UserId;
 import dev.engram.memory.ValidationException;
 import java.time.Instant;
@@ -61,6 +62,10 @@ final class UserState {
      */
     PutCheck checkPut(Memory m) {
         if (!m.user().equals(user)) throw new ValidationException("user", "memory of user " + m.user() + " put to user " + user);
+        if (m.status() == MemoryStatus.DELETED) {
+            // A DELETED version would keep its content on disk forever; deletion is a tombstone.
+            throw new ValidationException("status", "a DELETED version cannot be stored: delete the memory instead");
+        }
         Entry e = memories.get(m.id());
         if (e != null && e.deletedAt != null) throw new ValidationException("id", "memory " + m.id() + " was deleted");
         long have = e == null ? 0 : e.ordinals.size();
@@ -71,6 +76,11 @@ final class UserState {
         }
         if (m.version() != have + 1) {
             throw new ValidationException("version", "memory " + m.id() + " is at version " + have + ", got " + m.version());
+        }
+        // asOf reads versions by the time they were stored, so that time may not run backwards.
+        if (e != null && m.updatedAt().isBefore(byOrdinal.get(e.ordinals.getLast()).updatedAt())) {
+            throw new ValidationException("updatedAt", "version " + m.version() + " of " + m.id()
+                    + " is dated before version " + have);
         }
         return PutCheck.NEW_VERSION;
     }

@@ -2,33 +2,26 @@ package dev.engram.internal.store;
 
 import dev.engram.internal.bitmap.AttributeBitmaps;
 import dev.engram.internal.bitmap.BitmapFile;
-import dev.engram.internal.format.BlockFileReader;
 import dev.engram.internal.format.Corruption;
 import dev.engram.io.CorruptFileException;
 import dev.engram.internal.format.Crc32c;
 import dev.engram.internal.lexical.LexicalFile;
-import dev.engram.internal.lexical.LexicalIndex;
 import dev.engram.internal.lexical.ScoredDoc;
 import dev.engram.internal.lexical.TextAnalyzer;
-import dev.engram.internal.segment.SegmentReader;
 import dev.engram.internal.segment.SegmentRecord;
 import dev.engram.internal.segment.SegmentWriter;
 import dev.engram.memory.Memory;
 import dev.engram.memory.MemoryId;
 import dev.engram.memory.UserId;
 import dev.engram.io.Closeables;
-import dev.engram.io.FileOutput;
 import dev.engram.io.Storage;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
-import java.util.zip.CRC32C;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -73,12 +66,10 @@ public final class UserStore implements AutoCloseable {
     private final List<SegmentRecord> pending = new ArrayList<>();
     private UserManifest manifest;
     private UserState state;
+    private final UserFiles files;
     private boolean indexesRebuilt;
-    // The active (unsealed) segment, or null when the next flush starts a new one.
-    private String activeName;
-    private SegmentWriter activeWriter;
-    private FileOutput activeOut;
-    private CRC32C activeCrc;
+    // The unsealed segment being appended to, or null when the next flush starts a new one.
+    private ActiveSegment active;
     private IOException failure;
     private boolean closed;
 
@@ -87,6 +78,7 @@ public final class UserStore implements AutoCloseable {
         this.dir = dir;
         this.analyzer = analyzer;
         this.options = options;
+        this.files = new UserFiles(dir, user);
     }
 
     /**
@@ -99,107 +91,34 @@ public final class UserStore implements AutoCloseable {
         try {
             store.load();
         } catch (IOException | RuntimeException e) {
-            Closeables.closeQuietly(store.activeOut, dir);
+            Closeables.closeQuietly(store.active, dir);
             throw e;
         }
         return store;
     }
 
     private void load() throws IOException {
-        if (dir.exists(UserManifest.FILE_NAME + ".tmp")) dir.delete(UserManifest.FILE_NAME + ".tmp");
-        String manifestPath = dir.location(UserManifest.FILE_NAME);
-        if (dir.exists(UserManifest.FILE_NAME)) {
-            byte[] bytes = StoreFiles.readAll(dir, UserManifest.FILE_NAME);
-            manifest = UserManifest.decode(bytes, bytes.length, manifestPath);
-            if (!manifest.user().equals(user)) {
-                throw Corruption.of(manifestPath, 0, "manifest belongs to user '" + manifest.user()
-                        + "', not '" + user + "'", "user directory hash collision or a directory copied by hand");
-            }
-        } else {
-            manifest = UserManifest.empty(user);
-        }
-        deleteOrphans();
+        manifest = files.readManifest();
+        files.deleteOrphans(manifest);
         List<SegmentRecord> records = new ArrayList<>();
-        for (UserManifest.Entry e : manifest.segments()) records.addAll(readSegment(e, true));
-        state = new UserState(user, analyzer);
-        long covered = loadIndexes(records.size());
-        for (SegmentRecord r : records) state.apply(r, state.records() >= covered);
-    }
-
-    /** Reads and verifies a listed segment; opens the last one for appending when unsealed and asked to. */
-    private List<SegmentRecord> readSegment(UserManifest.Entry e, boolean openActive) throws IOException {
-        String name = dir.location(e.name());
-        if (!dir.exists(e.name())) throw Corruption.of(name, 0, "listed in the manifest but missing", "deleted by hand?");
-        byte[] data = StoreFiles.readAll(dir, e.name());
-        if (data.length < e.length()) {
-            throw Corruption.of(name, data.length, "file is " + data.length + " bytes, the manifest committed "
-                    + e.length(), "file truncated after it was committed? disk fault?");
-        }
-        if (e.sealed() && data.length != e.length()) {
-            throw Corruption.of(name, e.length(), "sealed segment has bytes after its committed length", "disk fault?");
-        }
-        int crc = Crc32c.of(data, 0, (int) e.length());
-        if (crc != e.crc32c()) {
-            throw Corruption.of(name, 0, String.format("checksum of the committed %d bytes is 0x%08X, the manifest says 0x%08X",
-                    e.length(), crc, e.crc32c()), "file changed after it was committed? disk fault?");
-        }
-        SegmentReader.Contents c = SegmentReader.read(data, (int) e.length(), name, user, BlockFileReader.Mode.STRICT);
-        if (c.sealed() != e.sealed() || c.records().size() != e.records()) {
-            throw Corruption.of(name, 0, "segment disagrees with the manifest (sealed " + c.sealed() + ", "
-                    + c.records().size() + " records)", "manifest and segment from different writes?");
-        }
         List<UserManifest.Entry> segments = manifest.segments();
-        if (openActive && !e.sealed() && e.equals(segments.getLast())) {
-            activeName = e.name();
-            activeOut = StoreFiles.openForAppend(dir, e.name(), e.length()); // drops an uncommitted tail
-            activeWriter = SegmentWriter.resume(user, c, options.targetBlockBytes());
-            activeCrc = new CRC32C();
-            activeCrc.update(data, 0, (int) e.length());
-        } else if (!e.sealed() && openActive) {
-            throw Corruption.of(name, 0, "an unsealed segment that is not the last one", "manifest damaged?");
+        for (int i = 0; i < segments.size(); i++) {
+            UserFiles.VerifiedSegment s = files.readSegment(segments.get(i));
+            if (!s.entry().sealed()) {
+                if (i != segments.size() - 1) {
+                    throw Corruption.of(dir.location(s.entry().name()), 0, "an unsealed segment that is not the last one",
+                            "manifest damaged?");
+                }
+                active = ActiveSegment.resume(dir, s, user, options.targetBlockBytes()); // drops an uncommitted tail
+            }
+            records.addAll(s.contents().records());
         }
-        return c.records();
-    }
-
-    /** Installs persisted indexes if they are sound and not ahead of the segments; returns how many records they cover. */
-    private long loadIndexes(long totalRecords) throws IOException {
-        Optional<UserManifest.Entry> lex = manifest.file(FileKind.LEXICAL);
-        Optional<UserManifest.Entry> bmp = manifest.file(FileKind.BITMAPS);
-        indexesRebuilt = true;
-        if (lex.isEmpty() || bmp.isEmpty() || lex.get().records() != bmp.get().records()
-                || lex.get().records() > totalRecords) {
-            return 0;
-        }
-        try {
-            byte[] l = readListed(lex.get());
-            byte[] b = readListed(bmp.get());
-            LexicalIndex lexical = LexicalFile.decode(l, l.length, dir.location(lex.get().name()), analyzer);
-            AttributeBitmaps bitmaps = BitmapFile.decode(b, b.length, dir.location(bmp.get().name()));
-            state.installIndexes(lexical, bitmaps);
-            indexesRebuilt = false;
-            return lex.get().records();
-        } catch (CorruptFileException e) {
-            // Derived state: a damaged index file costs a rebuild, never the user's data.
-            return 0;
-        }
-    }
-
-    private byte[] readListed(UserManifest.Entry e) throws IOException {
-        byte[] data = StoreFiles.readAll(dir, e.name());
-        if (data.length != e.length() || Crc32c.of(data) != e.crc32c()) {
-            throw Corruption.of(dir.location(e.name()), 0, "length or checksum differs from the manifest", "stale file?");
-        }
-        return data;
-    }
-
-    private void deleteOrphans() throws IOException {
-        Set<String> listed = new HashSet<>();
-        for (UserManifest.Entry e : manifest.files()) listed.add(e.name());
-        boolean deleted = false;
-        for (String n : dir.list()) {
-            if (!n.equals(UserManifest.FILE_NAME) && !listed.contains(n) && !dir.isDirectory(n)) deleted |= dir.delete(n);
-        }
-        if (deleted) dir.syncDirectory();
+        state = new UserState(user, analyzer);
+        Optional<UserFiles.LoadedIndexes> loaded = files.loadIndexes(manifest, records.size(), analyzer);
+        loaded.ifPresent(l -> state.installIndexes(l.lexical(), l.bitmaps()));
+        indexesRebuilt = loaded.isEmpty();
+        long covered = loaded.map(UserFiles.LoadedIndexes::covered).orElse(0L);
+        for (SegmentRecord r : records) state.apply(r, state.records() >= covered);
     }
 
     public UserId user() {
@@ -266,50 +185,31 @@ public final class UserStore implements AutoCloseable {
         try {
             int used = 0;
             boolean created = false;
-            if (activeWriter == null) {
-                activeName = manifest.newName(FileKind.SEGMENT, 0);
+            if (active == null) {
+                active = ActiveSegment.create(dir, manifest.newName(FileKind.SEGMENT, 0), user, options.targetBlockBytes());
                 used = 1;
                 created = true;
-                activeWriter = SegmentWriter.create(user, options.targetBlockBytes());
-                activeOut = dir.create(activeName);
-                activeCrc = new CRC32C();
-                append(activeWriter.header());
             }
-            for (SegmentRecord r : pending) activeWriter.add(r);
-            append(activeWriter.flush());
-            boolean seal = activeWriter.position() >= options.segmentRollBytes();
-            if (seal) append(activeWriter.seal());
-            activeOut.sync();
+            active.append(pending, options.segmentRollBytes());
+            active.sync();
             if (created) dir.syncDirectory();
-            UserManifest.Entry entry = new UserManifest.Entry(activeName, FileKind.SEGMENT, activeWriter.position(),
-                    (int) activeCrc.getValue(), seal, activeWriter.recordCount());
-            List<UserManifest.Entry> files = new ArrayList<>();
+            UserManifest.Entry entry = active.entry();
+            List<UserManifest.Entry> next = new ArrayList<>();
             boolean replaced = false;
             for (UserManifest.Entry e : manifest.files()) {
-                if (e.name().equals(activeName)) {
-                    files.add(entry);
-                    replaced = true;
-                } else {
-                    files.add(e);
-                }
+                replaced |= e.name().equals(entry.name());
+                next.add(e.name().equals(entry.name()) ? entry : e);
             }
-            if (!replaced) files.add(entry);
-            installManifest(manifest.next(files, used));
+            if (!replaced) next.add(entry);
+            installManifest(manifest.next(next, used));
             pending.clear();
-            if (seal) {
-                activeOut.close();
-                activeOut = null;
-                activeWriter = null;
-                activeName = null;
+            if (active.sealed()) {
+                active.close();
+                active = null;
             }
         } catch (IOException | RuntimeException e) {
             throw fail(e);
         }
-    }
-
-    private void append(byte[] bytes) throws IOException {
-        activeOut.write(bytes);
-        activeCrc.update(bytes, 0, bytes.length);
     }
 
     private void installManifest(UserManifest next) throws IOException {
@@ -324,15 +224,15 @@ public final class UserStore implements AutoCloseable {
             ensureWritable();
             flushLocked();
             try {
-                List<UserManifest.Entry> files = new ArrayList<>();
+                List<UserManifest.Entry> kept = new ArrayList<>();
                 List<String> old = new ArrayList<>();
                 for (UserManifest.Entry e : manifest.files()) {
                     if (e.kind() == FileKind.LEXICAL || e.kind() == FileKind.BITMAPS) old.add(e.name());
-                    else files.add(e);
+                    else kept.add(e);
                 }
-                files.addAll(writeIndexes(state, 0));
+                kept.addAll(writeIndexes(state, 0));
                 dir.syncDirectory();
-                installManifest(manifest.next(files, 2));
+                installManifest(manifest.next(kept, 2));
                 deleteAll(old);
             } catch (IOException | RuntimeException e) {
                 throw fail(e);
@@ -368,7 +268,7 @@ public final class UserStore implements AutoCloseable {
             try {
                 List<SegmentRecord> kept = new ArrayList<>();
                 for (UserManifest.Entry e : manifest.segments()) {
-                    for (SegmentRecord r : readSegment(e, false)) {
+                    for (SegmentRecord r : files.readSegment(e).contents().records()) {
                         if (r instanceof SegmentRecord.Tombstone || !state.isDeleted(r.memoryId())) kept.add(r);
                     }
                 }
@@ -383,16 +283,14 @@ public final class UserStore implements AutoCloseable {
                 System.arraycopy(body, 0, segment, header.length, body.length);
                 String segName = manifest.newName(FileKind.SEGMENT, 0);
                 StoreFiles.writeNew(dir, segName, segment);
-                List<UserManifest.Entry> files = new ArrayList<>();
-                files.add(new UserManifest.Entry(segName, FileKind.SEGMENT, segment.length, Crc32c.of(segment), true, kept.size()));
-                files.addAll(writeIndexes(next, 1));
+                List<UserManifest.Entry> newFiles = new ArrayList<>();
+                newFiles.add(new UserManifest.Entry(segName, FileKind.SEGMENT, segment.length, Crc32c.of(segment), true, kept.size()));
+                newFiles.addAll(writeIndexes(next, 1));
                 dir.syncDirectory();
                 List<String> old = manifest.files().stream().map(UserManifest.Entry::name).toList();
-                if (activeOut != null) activeOut.close();
-                activeOut = null;
-                activeWriter = null;
-                activeName = null;
-                installManifest(manifest.next(files, 3));
+                if (active != null) active.close();
+                active = null;
+                installManifest(manifest.next(newFiles, 3));
                 state = next;
                 deleteAll(old);
             } catch (IOException | RuntimeException e) {
@@ -454,7 +352,7 @@ public final class UserStore implements AutoCloseable {
             flushLocked();
             UserState rebuilt = new UserState(user, analyzer);
             for (UserManifest.Entry e : manifest.segments()) {
-                for (SegmentRecord r : readSegment(e, false)) rebuilt.apply(r, true);
+                for (SegmentRecord r : files.readSegment(e).contents().records()) rebuilt.apply(r, true);
             }
             if (!rebuilt.lexical().sameContent(state.lexical()) || !state.lexical().sameContent(rebuilt.lexical())) return false;
             if (!rebuilt.bitmaps().equals(state.bitmaps()) || rebuilt.ordinals() != state.ordinals()) return false;
@@ -505,12 +403,12 @@ public final class UserStore implements AutoCloseable {
             }
             closed = true;
             try {
-                Closeables.closeAll(activeOut, dir);
+                Closeables.closeAll(active, dir);
             } catch (IOException e) {
                 if (first == null) first = e;
                 else first.addSuppressed(e);
             }
-            activeOut = null;
+            active = null;
             if (first != null) throw first;
         } finally {
             lock.writeLock().unlock();

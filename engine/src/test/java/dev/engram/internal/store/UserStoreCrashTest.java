@@ -68,7 +68,7 @@ class UserStoreCrashTest {
             int k = random.nextInt(100);
             t = t.plusSeconds(1);
             if (k < 35 || live.isEmpty()) {
-                Memory m = gen.memory(USER).toBuilder().createdAt(t).updatedAt(t).validFrom(t).validTo(null).build();
+                Memory m = gen.storable(USER).toBuilder().createdAt(t).updatedAt(t).validFrom(t).validTo(null).build();
                 live.put(m.id(), new ArrayList<>(List.of(m)));
                 ops.add(new Put(m));
             } else if (k < 55) {
@@ -154,6 +154,7 @@ class UserStoreCrashTest {
         assertTrue(!clean.crashed());
         long total = probe.operations() - base;
         assertTrue(total > 100, "workload too small: " + total + " operations");
+        System.out.println("UserStoreCrashTest: power loss at each of " + total + " operations, seed 0x" + Long.toHexString(random.seed()));
         for (long n = 1; n <= total; n++) {
             FaultInjectingStorage root = FaultInjectingStorage.wrap(new InMemoryStorage());
             root.crashAt(root.operations() + n);
@@ -177,7 +178,7 @@ class UserStoreCrashTest {
                 assertTrue(s.derivedStateMatchesRebuild(), "rebuilt != loaded at operation " + n);
                 // And the recovered store takes writes again.
                 RandomMemories gen = new RandomMemories(new TestRandom(n));
-                assertTrue(s.put(gen.memory(USER)));
+                assertTrue(s.put(gen.storable(USER)));
                 s.flush();
             }
         }

@@ -81,7 +81,7 @@ class UserStoreTest {
 
     private static Memory fresh(RandomMemories gen, UserId user) {
         // Versions must have increasing updatedAt for asOf; start from a fixed epoch.
-        Memory m = gen.memory(user);
+        Memory m = gen.storable(user);
         Instant t = Instant.parse("2026-01-01T00:00:00Z").plusNanos(Math.abs(m.createdAt().getNano()));
         return m.toBuilder().createdAt(t).updatedAt(t).validFrom(t).validTo(null).build();
     }
@@ -151,10 +151,15 @@ class UserStoreTest {
         try (UserStore s = UserStore.open(root, alice, A, SMALL)) {
             Memory m = fresh(gen, alice);
             assertThrows(ValidationException.class, () -> s.put(fresh(gen, UserId.of("bob"))));
+            ValidationException deleted = assertThrows(ValidationException.class,
+                    () -> s.put(m.toBuilder().status(MemoryStatus.DELETED).build()));
+            assertEquals("status", deleted.field());
             assertThrows(ValidationException.class, () -> s.put(m.toBuilder().version(2).build()));
             assertTrue(s.put(m));
             assertThrows(ValidationException.class, () -> s.put(m.toBuilder().content("changed").build()));
             assertThrows(ValidationException.class, () -> s.put(m.toBuilder().version(3).build()));
+            assertThrows(ValidationException.class,
+                    () -> s.put(m.toBuilder().version(2).updatedAt(m.updatedAt().minusNanos(1)).createdAt(m.updatedAt().minusSeconds(9)).build()));
             assertTrue(s.delete(m.id(), Instant.now()));
             assertThrows(ValidationException.class, () -> s.put(m.toBuilder().version(2).build()));
             assertEquals(List.of(), s.liveIds());
@@ -227,6 +232,14 @@ class UserStoreTest {
             assertTrue(s.derivedStateMatchesRebuild());
             assertEquals(35, s.liveIds().size());
         }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.toList()) if (p.toString().endsWith(".bmp")) Files.delete(p);
+        }
+        try (UserStore s = UserStore.open(root, u, A, SMALL)) {
+            assertTrue(s.indexesRebuiltOnOpen(), "a missing index file is rebuilt");
+            assertTrue(s.derivedStateMatchesRebuild());
+            assertEquals(35, s.liveIds().size());
+        }
     }
 
     @Test
@@ -258,7 +271,9 @@ class UserStoreTest {
         }
         try (UserStore s = UserStore.open(root, u, A, SMALL)) {
             assertTrue(s.history(victim).isEmpty());
-            assertThrows(ValidationException.class, () -> s.put(gen.memory(u, victim, 1)));
+            ValidationException e = assertThrows(ValidationException.class,
+                    () -> s.put(gen.memory(u, victim, 1).toBuilder().status(MemoryStatus.ACTIVE).build()));
+            assertEquals("id", e.field(), "a deleted memory takes no new version");
             assertFalse(scan(path, canary));
         }
     }

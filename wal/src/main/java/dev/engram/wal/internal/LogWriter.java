@@ -15,12 +15,14 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The group-commit engine: one dedicated writer thread owns the active segment. Appenders enqueue
  * requests; the writer drains everything queued, assigns LSNs in queue order, encodes the batch into
  * one buffer, writes it with one call, fsyncs once (SYNC), and only then completes the appenders'
- * futures. A batch therefore costs one write and one fsync however many appenders it carries.
+ * futures (through a second thread when the batch has several, so that waking the appenders overlaps
+ * the next fsync). A batch therefore costs one write and one fsync however many appenders it carries.
  *
  * <p>Any I/O error in the writer is tragic: the first one is kept, every pending and later request
  * fails with {@link WalFailedException} carrying it, and the writer stops. Nothing is retried.
@@ -47,6 +49,14 @@ public final class LogWriter {
     private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread thread;
     private final List<Append> unacked = new ArrayList<>();
+
+    /** A durable batch whose futures the completer thread completes, in LSN order. */
+    private record Completion(Append[] appends, long firstLsn) {}
+
+    private static final Completion STOP = new Completion(new Append[0], 0);
+    private final LinkedBlockingQueue<Completion> completions = new LinkedBlockingQueue<>();
+    private final AtomicInteger completionsPending = new AtomicInteger();
+    private final Thread completer;
 
     // Writer-thread state.
     private FileOutput active;
@@ -92,6 +102,8 @@ public final class LogWriter {
         }
         this.lastSyncNanos = System.nanoTime();
         this.thread = Thread.ofPlatform().name("engram-wal-writer").daemon(true).unstarted(this::run);
+        this.completer = Thread.ofPlatform().name("engram-wal-ack").daemon(true).unstarted(this::complete);
+        completer.start();
         thread.start();
     }
 
@@ -119,11 +131,13 @@ public final class LogWriter {
             enqueue(new Control(ControlKind.CLOSE, 0, f));
         }
         boolean interrupted = false;
-        while (thread.isAlive()) {
-            try {
-                thread.join();
-            } catch (InterruptedException e) {
-                interrupted = true;
+        for (Thread t : new Thread[] {thread, completer}) { // the writer stops the completer when it ends
+            while (t.isAlive()) {
+                try {
+                    t.join();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
             }
         }
         if (interrupted) Thread.currentThread().interrupt();
@@ -227,6 +241,25 @@ public final class LogWriter {
         } finally {
             stopped = true;
             failQueued();
+            completions.add(STOP);
+        }
+    }
+
+    /**
+     * Completes the futures of durable batches, so that the writer can start the next write and fsync
+     * while dozens of appender threads are being woken (on a small machine that takes as long as an fsync).
+     */
+    private void complete() {
+        while (true) {
+            Completion c;
+            try {
+                c = completions.take();
+            } catch (InterruptedException e) {
+                continue; // nobody interrupts this thread; the writer's STOP ends it
+            }
+            if (c == STOP) return;
+            for (int i = 0; i < c.appends.length; i++) c.appends[i].future.complete(c.firstLsn + i);
+            completionsPending.decrementAndGet();
         }
     }
 
@@ -285,7 +318,12 @@ public final class LogWriter {
         if (syncMode && lastWrittenLsn > durableLsn) sync();
         long first = lastWrittenLsn - unacked.size() + 1;
         ackedLsn = lastWrittenLsn; // readers may see a record once its append returns
-        for (int i = 0; i < unacked.size(); i++) unacked.get(i).future.complete(first + i);
+        if (unacked.size() == 1 && completionsPending.get() == 0) {
+            unacked.getFirst().future.complete(first); // a lone appender: no extra hand-off
+        } else {
+            completionsPending.incrementAndGet();
+            completions.add(new Completion(unacked.toArray(new Append[0]), first));
+        }
         unacked.clear();
     }
 

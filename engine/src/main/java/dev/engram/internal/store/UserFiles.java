@@ -1,0 +1,123 @@
+package dev.engram.internal.store;
+
+import dev.engram.internal.bitmap.AttributeBitmaps;
+import dev.engram.internal.bitmap.BitmapFile;
+import dev.engram.internal.format.BlockFileReader;
+import dev.engram.internal.format.Corruption;
+import dev.engram.internal.format.Crc32c;
+import dev.engram.internal.lexical.LexicalFile;
+import dev.engram.internal.lexical.LexicalIndex;
+import dev.engram.internal.lexical.TextAnalyzer;
+import dev.engram.internal.segment.SegmentReader;
+import dev.engram.io.CorruptFileException;
+import dev.engram.io.Storage;
+import dev.engram.memory.UserId;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Reads and verifies the files of one user's directory against the manifest: the manifest itself,
+ * segments (length, CRC32C of the committed bytes, structure, record count), index files, and the
+ * removal of unlisted leftovers. Thread-safe for reads; {@link #deleteOrphans} must run alone.
+ */
+final class UserFiles {
+    /** A segment verified up to its committed length; {@code data} may hold an uncommitted tail. */
+    record VerifiedSegment(UserManifest.Entry entry, SegmentReader.Contents contents, byte[] data) {}
+
+    /** Index files loaded from disk and the number of records they reflect. */
+    record LoadedIndexes(LexicalIndex lexical, AttributeBitmaps bitmaps, long covered) {}
+
+    private final Storage dir;
+    private final UserId user;
+
+    UserFiles(Storage dir, UserId user) {
+        this.dir = dir;
+        this.user = user;
+    }
+
+    /** The manifest (an empty one for a new user); a stale {@code MANIFEST.tmp} is deleted. */
+    UserManifest readManifest() throws IOException {
+        String tmp = UserManifest.FILE_NAME + ".tmp";
+        if (dir.exists(tmp)) dir.delete(tmp);
+        if (!dir.exists(UserManifest.FILE_NAME)) return UserManifest.empty(user);
+        String location = dir.location(UserManifest.FILE_NAME);
+        byte[] bytes = StoreFiles.readAll(dir, UserManifest.FILE_NAME);
+        UserManifest manifest = UserManifest.decode(bytes, bytes.length, location);
+        if (!manifest.user().equals(user)) {
+            throw Corruption.of(location, 0, "manifest belongs to user '" + manifest.user() + "', not '" + user + "'",
+                    "user directory hash collision or a directory copied by hand");
+        }
+        return manifest;
+    }
+
+    /** Deletes every regular file the manifest does not list: leftovers of interrupted writes. */
+    void deleteOrphans(UserManifest manifest) throws IOException {
+        Set<String> listed = new HashSet<>();
+        for (UserManifest.Entry e : manifest.files()) listed.add(e.name());
+        boolean deleted = false;
+        for (String n : dir.list()) {
+            if (!n.equals(UserManifest.FILE_NAME) && !listed.contains(n) && !dir.isDirectory(n)) deleted |= dir.delete(n);
+        }
+        if (deleted) dir.syncDirectory();
+    }
+
+    /** Reads a listed segment and verifies it against its manifest entry; any mismatch is corruption. */
+    VerifiedSegment readSegment(UserManifest.Entry e) throws IOException {
+        String name = dir.location(e.name());
+        if (!dir.exists(e.name())) throw Corruption.of(name, 0, "listed in the manifest but missing", "deleted by hand?");
+        byte[] data = StoreFiles.readAll(dir, e.name());
+        if (data.length < e.length()) {
+            throw Corruption.of(name, data.length, "file is " + data.length + " bytes, the manifest committed " + e.length(),
+                    "file truncated after it was committed? disk fault?");
+        }
+        if (e.sealed() && data.length != e.length()) {
+            throw Corruption.of(name, e.length(), "sealed segment has bytes after its committed length", "disk fault?");
+        }
+        int crc = Crc32c.of(data, 0, (int) e.length());
+        if (crc != e.crc32c()) {
+            throw new CorruptFileException(name, 0, "checksum mismatch for the committed " + e.length() + " bytes",
+                    String.format("0x%08x", e.crc32c()), String.format("0x%08x", crc),
+                    "file changed after it was committed? disk fault?");
+        }
+        SegmentReader.Contents c = SegmentReader.read(data, (int) e.length(), name, user, BlockFileReader.Mode.STRICT);
+        if (c.sealed() != e.sealed() || c.records().size() != e.records()) {
+            throw Corruption.of(name, 0, "segment disagrees with the manifest (sealed " + c.sealed() + ", "
+                    + c.records().size() + " records)", "manifest and segment from different writes?");
+        }
+        return new VerifiedSegment(e, c, data);
+    }
+
+    /**
+     * The persisted indexes, if both are listed, match their manifest entries, decode cleanly and
+     * reflect no more than {@code totalRecords}; empty otherwise (the caller rebuilds them).
+     */
+    Optional<LoadedIndexes> loadIndexes(UserManifest manifest, long totalRecords, TextAnalyzer analyzer) throws IOException {
+        Optional<UserManifest.Entry> lex = manifest.file(FileKind.LEXICAL);
+        Optional<UserManifest.Entry> bmp = manifest.file(FileKind.BITMAPS);
+        if (lex.isEmpty() || bmp.isEmpty() || lex.get().records() != bmp.get().records()
+                || lex.get().records() > totalRecords) {
+            return Optional.empty();
+        }
+        try {
+            byte[] l = readListed(lex.get());
+            byte[] b = readListed(bmp.get());
+            LexicalIndex lexical = LexicalFile.decode(l, l.length, dir.location(lex.get().name()), analyzer);
+            AttributeBitmaps bitmaps = BitmapFile.decode(b, b.length, dir.location(bmp.get().name()));
+            return Optional.of(new LoadedIndexes(lexical, bitmaps, lex.get().records()));
+        } catch (CorruptFileException | NoSuchFileException e) {
+            // Derived state: a damaged or missing index file costs a rebuild, never the user's data.
+            return Optional.empty();
+        }
+    }
+
+    private byte[] readListed(UserManifest.Entry e) throws IOException {
+        byte[] data = StoreFiles.readAll(dir, e.name());
+        if (data.length != e.length() || Crc32c.of(data) != e.crc32c()) {
+            throw Corruption.of(dir.location(e.name()), 0, "length or checksum differs from the manifest", "stale file?");
+        }
+        return data;
+    }
+}
