@@ -33,12 +33,19 @@ final class Cues {
 
     /** Remarks that only react to the other person ("That's great!", "You'd be a great counselor"). */
     static final Pattern REACTION = Pattern.compile(
-            "(?i)^(?:that|this|it|that's|this is|it's|its|what a|what|how|sounds|looks|so|such|you|your|you're|"
+            "(?i)^(?:what a|what|how|sounds|looks|so|such|you|your|you're|"
                     + "you've|you'll|you'd|must be|glad|sorry|congrats|congratulations|good|great|nice|cool|amazing|"
                     + "awesome|wonderful|lovely|beautiful|classic|poor|lucky|smart|jealous|same|true|exactly|"
                     + "totally|absolutely|definitely|of course|can't wait|hope|fingers|bring|say|take|have fun|"
                     + "let's|let me|talk|see|thanks|thank|happy|welcome|enjoy|good luck|deal|no problem|"
-                    + "tell me|keep|don't|do|please|make sure|wish|here's|here is|there you go)\\b");
+                    + "tell me|keep|don't|do|please|make sure|wish|there you go)\\b");
+
+    /**
+     * Remarks that start with "it", "that" or "this" are reactions when short ("That's so sweet!",
+     * "It was amazing") but often carry the content when long ("It was a transgender poetry reading
+     * where…"), so they are kept from four content words up.
+     */
+    static final Pattern WEAK_REACTION = Pattern.compile("(?i)^(?:that|this|it|that's|this is|it's|its|it was|here's|here is)\\b");
 
     /** A third-person subject at the start of a clause ("She had…", "Leo is…"). */
     static final Pattern THIRD_PERSON_START = Pattern.compile("^(?:(?:He|She|They)\\b|\\p{Lu}\\p{Ll}+\\s+(?:is|was|has|had|loves|hates|likes|said|says)\\b)");

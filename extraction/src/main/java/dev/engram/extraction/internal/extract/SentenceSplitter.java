@@ -29,6 +29,9 @@ public final class SentenceSplitter {
             "(?:\\s*;\\s+|,\\s+(?:(?:and|but|so|because|'cause|cause|though)\\s+)?(?=(?:I|I'm|I've|I'll|I'd|we|we're|we've|my|My|We)\\b)"
                     + "|\\s+(?:and|but)\\s+(?=(?:I|I'm|I've|I'll|I'd)\\b)|,\\s+so\\s+|,\\s+(?:and\\s+)?(?=please\\b))");
 
+    private static final Pattern SUBORDINATE_TAIL = Pattern.compile(
+            "(?i)(?:^|,\\s*|\\b(?:but|and|so)\\s+)(?:when|whenever|if|because|since|although|though|while|after|before|once|until|unless)\\b[^,]*$");
+
     private SentenceSplitter() {}
 
     /** The sentences of {@code text}, stripped, never empty strings. */
@@ -71,6 +74,9 @@ public final class SentenceSplitter {
         Matcher m = CLAUSE.matcher(sentence);
         int start = 0;
         while (m.find()) {
+            if (SUBORDINATE_TAIL.matcher(sentence.substring(start, m.start())).find()) {
+                continue; // "…, but when I look after myself, I'm able to…": the comma closes a subordinate clause
+            }
             if (m.start() > start) {
                 add(out, sentence.substring(start, m.start()));
             }

@@ -53,7 +53,7 @@ public final class ThirdPerson {
                 }
                 case "me" -> replacement = subject.name();
                 case "my", "mine" -> replacement = selfPoss;
-                case "myself" -> replacement = subject.named() ? subject.name() + " personally" : "themselves";
+                case "myself" -> replacement = "themselves";
                 case "we" -> replacement = self + " and others";
                 case "we're" -> replacement = self + " and others are";
                 case "we've" -> replacement = self + " and others have";

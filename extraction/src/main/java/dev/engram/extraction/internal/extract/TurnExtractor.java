@@ -387,7 +387,7 @@ public final class TurnExtractor {
 
         /** A clause about someone or something else: kept for one "X said: …" memory of the turn. */
         void remark(String c) {
-            if (Cues.REACTION.matcher(c).lookingAt()) {
+            if (Cues.REACTION.matcher(c).lookingAt() || (Cues.WEAK_REACTION.matcher(c).lookingAt() && contentWords(c) < 4)) {
                 return;
             }
             int needed = Cues.THIRD_PERSON_START.matcher(c).lookingAt() ? 2 : 3;
@@ -425,6 +425,7 @@ public final class TurnExtractor {
                 String s = strip(sentence, in.names());
                 if (!s.isEmpty() && !isQuestion(s) && !Lexicon.SMALL_TALK.matcher(s).matches()
                         && !Cues.REACTION.matcher(s).lookingAt()
+                        && !(Cues.WEAK_REACTION.matcher(s).lookingAt() && contentWords(s) < 4)
                         && !(in.toAssistant() && Cues.REQUEST.matcher(s).lookingAt())) {
                     kept.add(TextCleaner.asSentence(s));
                 }
