@@ -1,0 +1,82 @@
+package dev.engram.extraction.internal.extract;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/** Word-level helpers of the rules: stripping fillers and vocatives, counting content words. Stateless and thread-safe. */
+final class Words {
+
+    /** "Hey Aiko," "Thanks, Mel!": a greeting and a name, whoever the name is. */
+    private static final Pattern GREETING_VOCATIVE = Pattern.compile(
+            "^(?i:hey|hi|hello|hiya|thanks|thank you|congrats|congratulations|wow|oh|yes|no|sorry|morning|evening)[,!]?\\s+\\p{Lu}\\p{Ll}+[,!.]+\\s*");
+
+    private Words() {}
+
+    static String lowerFirst(String s) {
+        return s.length() > 1 && Character.isUpperCase(s.charAt(0)) && Character.isLowerCase(s.charAt(1))
+                ? Character.toLowerCase(s.charAt(0)) + s.substring(1) : s;
+    }
+
+    static boolean isQuestion(String s) {
+        return s.replaceAll("[\"')\\s]+$", "").endsWith("?");
+    }
+
+    /** Removes interjections and vocatives ("Hey Mel!", ", Caroline!") around a sentence. */
+    static String strip(String sentence, List<String> names) {
+        String s = GREETING_VOCATIVE.matcher(sentence).replaceFirst("");
+        s = Cues.LEADING_FILLER.matcher(s).replaceFirst("");
+        for (String name : names) {
+            String q = Pattern.quote(name);
+            s = s.replaceFirst("^" + q + "\\b[,!.]*\\s*", "");
+            s = s.replaceFirst(",\\s*" + q + "\\s*(?=[.!?]*$)", "");
+        }
+        s = Cues.LEADING_FILLER.matcher(s).replaceFirst("");
+        return s.strip();
+    }
+
+    static String stripClause(String clause, List<String> names) {
+        String c = strip(clause, names);
+        c = Cues.TRAILING_FILLER.matcher(c).replaceAll("");
+        return c.strip();
+    }
+
+    static int contentWords(String s) {
+        return contentList(s).size();
+    }
+
+    static List<String> contentList(String s) {
+        List<String> out = new ArrayList<>();
+        for (String w : s.toLowerCase(Locale.ROOT).split("[^\\p{L}\\d']+")) {
+            String t = w.replaceAll("^'+|'+$", "").replaceAll("'s$", "");
+            if (Lexicon.isContent(t)) {
+                out.add(t);
+            }
+        }
+        return out;
+    }
+
+    static List<String> stems(List<String> words) {
+        List<String> out = new ArrayList<>(words.size());
+        for (String w : words) {
+            out.add(w.length() > 4 ? w.replaceFirst("(?:ing|ed|es|s)$", "") : w);
+        }
+        return out;
+    }
+
+    static String firstContentWords(String s, int n) {
+        List<String> words = contentList(s.replaceAll("(?i)\\b(?:it|that|this|them|one|so much|a lot)\\b", " "));
+        return String.join(" ", words.subList(0, Math.min(n, words.size())));
+    }
+
+    static int overlap(List<String> a, List<String> b) {
+        int n = 0;
+        for (String w : a) {
+            if (b.contains(w)) {
+                n++;
+            }
+        }
+        return n;
+    }
+}
