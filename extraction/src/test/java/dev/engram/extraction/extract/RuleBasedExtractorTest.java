@@ -273,4 +273,20 @@ class RuleBasedExtractorTest extends ExtractorContract {
         assertEquals(Instant.parse("2023-05-07T15:00:00Z"), c.eventTime());
         assertNull(extract("I love jazz.").get(0).eventTime());
     }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            Lost my job as a banker yesterday.                     | Sam lost Sam's job as a banker on 7 May 2023.
+            Researching adoption agencies for my future family.    | Sam is researching adoption agencies for Sam's future family.
+            Just signed up for a pottery class.                    | Sam just signed up for a pottery class.
+            I 100% agree, Mel. I moved to Denver last month.       | Sam moved to Denver in April 2023.
+            Inspiring 💪 I emailed some wholesalers today!          | Sam emailed some wholesalers on 8 May 2023.
+            It's awesome how passionate you are about my garden.   | It's awesome how passionate Melanie is about Sam's garden.
+            """)
+    void casualSpeechBetweenFriendsIsRestored(String text, String expected) {
+        var request = ExtractionRequest.of(List.of(new Turn("x", Role.USER, "Sam", text, T)),
+                List.of(new Turn("w", Role.ASSISTANT, "Melanie", "Hi Sam!", T)));
+        List<Candidate> got = rules.extract(request);
+        assertTrue(got.stream().anyMatch(c -> c.text().equals(expected)), got.toString());
+    }
 }

@@ -45,6 +45,7 @@ final class ClauseRules {
             remark(c); // nobody states a fact in 600 characters without a full stop; keep it, skip the rules
             return;
         }
+        c = Words.restoreSubject(c);
         boolean corrected = false;
         Matcher corr = Cues.CORRECTION.matcher(c);
         if (corr.matches()) {

@@ -24,7 +24,7 @@ final class Cues {
 
     /** Social phrases that carry nothing about the speaker ("I agree", "I'm so happy for you"). */
     static final Pattern SOCIAL = Pattern.compile(
-            "(?i)^(?:I (?:totally |really |completely |so )?agree|I know,? right|I know|I see|I bet|I hope so|I think so|"
+            "(?i)^(?:I (?:totally |really |completely |so |\\d+% )?agree|I'll keep (?:you|ya) (?:posted|updated)|I know,? right|I know|I see|I bet|I hope so|I think so|"
                     + "I guess|I'm (?:so |really )?(?:happy|glad|proud|sorry|excited|thrilled) (?:for|of|to hear|about|that) (?:you|that|it)|"
                     + "I'm sure you|I'd love to see|I can imagine|let me know|I'll (?:text|call|let|see|tell|send) you|"
                     + "I can'?t wait to see|I'm off|I have to (?:go|run)|I gotta (?:go|run)|I'm here for you|"

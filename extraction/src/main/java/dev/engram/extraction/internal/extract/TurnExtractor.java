@@ -77,7 +77,7 @@ public final class TurnExtractor {
     }
 
     private static List<Draft> foreign(TurnInput in) {
-        String t = in.text().strip();
+        String t = in.text().replace('\n', ' ').strip(); // a memory is one line
         if (t.endsWith("?") || t.endsWith("？") || Lexicon.SMALL_TALK.matcher(t).matches()) {
             return List.of();
         }

@@ -3,6 +3,7 @@ package dev.engram.extraction.internal.extract;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Word-level helpers of the rules: stripping fillers and vocatives, counting content words. Stateless and thread-safe. */
@@ -12,7 +13,46 @@ final class Words {
     private static final Pattern GREETING_VOCATIVE = Pattern.compile(
             "^(?i:hey|hi|hello|hiya|thanks|thank you|congrats|congratulations|wow|oh|yes|no|sorry|morning|evening)[,!]?\\s+\\p{Lu}\\p{Ll}+[,!.]+\\s*");
 
+    /** A capitalised word after a comma at the end of a sentence: ", Mel!" */
+    private static final Pattern TRAILING_NAME = Pattern.compile(",\\s*(\\p{Lu}\\p{Ll}{2,})\\s*(?=[.!?]*$)");
+
+    /** A dropped subject: "Lost my job…", "Just signed up…", "Gonna continue…". */
+    private static final String PAST_VERB = "(?:[a-z]+ed|went|got|had|lost|made|took|saw|ran|found|bought|met|won|left|spent|"
+            + "read|wrote|tried|started|finished|joined|signed|moved|visited)\\b";
+    /** "Just signed up…" (an adverb makes the dropped "I" certain), or a past verb with "my"/"me" later. */
+    private static final Pattern DROPPED_SUBJECT_PAST = Pattern.compile(
+            "^(?:(?:just|finally|recently)\\s+" + PAST_VERB + "|(?:also\\s+|actually\\s+)?" + PAST_VERB + "(?=.*\\b(?:my|me|our|us)\\b))",
+            Pattern.CASE_INSENSITIVE);
+    private static final Pattern DROPPED_SUBJECT_PROGRESSIVE = Pattern.compile(
+            "^(?:(?:just|still|currently|also)\\s+)?(?:gonna|thinking|planning|hoping|trying|looking|finishing|working|heading|"
+                    + "getting|starting|taking|reading|learning|researching|saving|training|studying|considering|going)\\b",
+            Pattern.CASE_INSENSITIVE);
+
     private Words() {}
+
+    /** "Mel" for "Melanie": a vocative short form of a speaker's name. */
+    static boolean isShortFormOf(String word, List<String> names) {
+        for (String n : names) {
+            if (n.length() > word.length() && n.startsWith(word)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Restores a subject that casual speech drops: "Lost my job yesterday" → "I lost my job
+     * yesterday", "Researching adoption agencies" → "I'm researching adoption agencies".
+     */
+    static String restoreSubject(String clause) {
+        if (DROPPED_SUBJECT_PAST.matcher(clause).lookingAt()) {
+            return "I " + lowerFirst(clause);
+        }
+        if (DROPPED_SUBJECT_PROGRESSIVE.matcher(clause).lookingAt()) {
+            return "I'm " + lowerFirst(clause);
+        }
+        return clause;
+    }
 
     static String lowerFirst(String s) {
         return s.length() > 1 && Character.isUpperCase(s.charAt(0)) && Character.isLowerCase(s.charAt(1))
@@ -31,6 +71,10 @@ final class Words {
             String q = Pattern.quote(name);
             s = s.replaceFirst("^" + q + "\\b[,!.]*\\s*", "");
             s = s.replaceFirst(",\\s*" + q + "\\s*(?=[.!?]*$)", "");
+        }
+        Matcher tail = TRAILING_NAME.matcher(s);
+        if (tail.find() && isShortFormOf(tail.group(1), names)) {
+            s = s.substring(0, tail.start()) + s.substring(tail.end(1));
         }
         s = Cues.LEADING_FILLER.matcher(s).replaceFirst("");
         return s.strip();
