@@ -30,6 +30,29 @@ final class Words {
 
     private Words() {}
 
+    /** Removes "Caroline, …" at the start and "…, Caroline!" at the end (plain string work: this runs per sentence and name). */
+    private static String stripName(String s, String name) {
+        if (s.startsWith(name) && (s.length() == name.length() || !Character.isLetterOrDigit(s.charAt(name.length())))) {
+            int j = name.length();
+            while (j < s.length() && (s.charAt(j) == ',' || s.charAt(j) == '!' || s.charAt(j) == '.')) {
+                j++;
+            }
+            s = s.substring(j).stripLeading();
+        }
+        int end = s.length();
+        while (end > 0 && ".!?".indexOf(s.charAt(end - 1)) >= 0) {
+            end--;
+        }
+        String body = s.substring(0, end).stripTrailing();
+        if (body.endsWith(name)) {
+            String before = body.substring(0, body.length() - name.length()).stripTrailing();
+            if (before.endsWith(",")) {
+                s = before.substring(0, before.length() - 1) + s.substring(end);
+            }
+        }
+        return s;
+    }
+
     /** "Mel" for "Melanie": a vocative short form of a speaker's name. */
     static boolean isShortFormOf(String word, List<String> names) {
         for (String n : names) {
@@ -68,9 +91,7 @@ final class Words {
         String s = GREETING_VOCATIVE.matcher(sentence).replaceFirst("");
         s = Cues.LEADING_FILLER.matcher(s).replaceFirst("");
         for (String name : names) {
-            String q = Pattern.quote(name);
-            s = s.replaceFirst("^" + q + "\\b[,!.]*\\s*", "");
-            s = s.replaceFirst(",\\s*" + q + "\\s*(?=[.!?]*$)", "");
+            s = stripName(s, name);
         }
         Matcher tail = TRAILING_NAME.matcher(s);
         if (tail.find() && isShortFormOf(tail.group(1), names)) {
