@@ -364,4 +364,34 @@ class OpenAiCompatibleExtractorTest {
         assertEquals(URI.create("http://localhost:1/v1/chat/completions"),
                 OpenAiCompatibleConfig.builder(URI.create("http://localhost:1/v1/"), "m").build().endpoint());
     }
+
+    @Test
+    void aServerThatStallsInTheMiddleOfTheBodyTimesOut() {
+        server.otherwise((ex, body) -> {
+            ex.getResponseHeaders().set("Content-Type", "application/json");
+            ex.sendResponseHeaders(200, 10_000);
+            ex.getResponseBody().write("{\"choices\": [".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            ex.getResponseBody().flush();
+            try {
+                Thread.sleep(3_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        try (var impatient = extractor(b -> b.requestTimeout(Duration.ofMillis(300)).maxRetries(0))) {
+            long start = System.nanoTime();
+            ExtractionException e = assertThrows(ExtractionException.class, () -> impatient.extract(REQUEST));
+            assertEquals(ExtractionException.Reason.TIMEOUT, e.reason(), e.getMessage());
+            assertTrue(System.nanoTime() - start < Duration.ofMillis(2_500).toNanos(), "the deadline covers the body");
+        }
+    }
+
+    @Test
+    void anOversizedResponseIsRejectedWithoutBeingRetried() {
+        server.otherwise(content("x".repeat(5 << 20)));
+        ExtractionException e = assertThrows(ExtractionException.class, () -> extractor.extract(REQUEST));
+        assertEquals(ExtractionException.Reason.MALFORMED_OUTPUT, e.reason(), e.getMessage());
+        assertTrue(e.getMessage().contains("larger than"), e.getMessage());
+        assertEquals(1, server.received().size());
+    }
 }

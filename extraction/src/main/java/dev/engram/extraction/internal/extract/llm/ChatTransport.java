@@ -17,7 +17,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -32,6 +36,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class ChatTransport implements AutoCloseable {
 
     private static final int MAX_ERROR_BODY = 300;
+    /** Model answers are a few kilobytes; anything near this is a misbehaving server. */
+    static final long MAX_RESPONSE_BYTES = 4L << 20;
 
     private final OpenAiCompatibleConfig config;
     private final HttpClient http;
@@ -64,15 +70,30 @@ public final class ChatTransport implements AutoCloseable {
             ObjectNode request = body.deepCopy();
             request.set("response_format", useSchema ? schemaFormat : mapper.createObjectNode().put("type", "json_object"));
             HttpResponse<String> response;
+            // sendAsync + a deadline bounds the whole exchange: the client's own timeout stops at the
+            // headers, and a server that stalls in the middle of a body must not hold a worker forever.
+            CompletableFuture<HttpResponse<String>> pending = http.sendAsync(httpRequest(request),
+                    HttpResponse.BodyHandlers.limiting(HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8), MAX_RESPONSE_BYTES));
             try {
-                response = http.send(httpRequest(request), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-            } catch (HttpTimeoutException e) { // includes HttpConnectTimeoutException
-                attempt = retryOrFail(attempt, Reason.TIMEOUT, "no answer within the timeout from " + config.endpoint(), e, null);
+                response = pending.get(config.requestTimeout().toNanos(), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                pending.cancel(true);
+                attempt = retryOrFail(attempt, Reason.TIMEOUT, "no complete answer within " + config.requestTimeout().toMillis()
+                        + " ms from " + config.endpoint(), e, null);
                 continue;
-            } catch (IOException e) {
-                attempt = retryOrFail(attempt, Reason.TRANSPORT, "cannot reach " + config.endpoint() + ": " + e, e, null);
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause() == null ? e : e.getCause();
+                if (cause instanceof HttpTimeoutException) { // includes HttpConnectTimeoutException
+                    attempt = retryOrFail(attempt, Reason.TIMEOUT, "no answer within the timeout from " + config.endpoint(), cause, null);
+                } else if (cause instanceof IOException && String.valueOf(cause.getMessage()).contains("capacity")) {
+                    throw new ExtractionException(Reason.MALFORMED_OUTPUT, "the response from " + config.endpoint()
+                            + " is larger than " + MAX_RESPONSE_BYTES + " bytes", cause);
+                } else {
+                    attempt = retryOrFail(attempt, Reason.TRANSPORT, "cannot reach " + config.endpoint() + ": " + cause, cause, null);
+                }
                 continue;
             } catch (InterruptedException e) {
+                pending.cancel(true);
                 Thread.currentThread().interrupt();
                 throw new ExtractionException(Reason.INTERRUPTED, "interrupted while waiting for " + config.endpoint(), e);
             }
