@@ -72,6 +72,8 @@ class RuleBasedExtractorTest extends ExtractorContract {
             I'm married.                                     | user.relationship_status         | The user is married.
             I have three kids.                               | user.family.children             | The user has three kids.
             My therapist, Dr. Okafor, is great.              | user.therapist.name              | The user's therapist is Dr. Okafor.
+            And yup, I do, Oscar, my guinea pig.             | user.pet.guinea_pig.name         | The user has a guinea pig named Oscar.
+            I made a scarf for Luis, my brother.             | user.family.brother.name         | The user's brother is named Luis.
             """)
     void commonAttributesGetSlotKeys(String text, String slot, String expected) {
         List<Candidate> got = extract(text);

@@ -32,6 +32,11 @@ public final class SentenceSplitter {
     private static final Pattern SUBORDINATE_TAIL = Pattern.compile(
             "(?i)(?:^|,\\s*|\\b(?:but|and|so)\\s+)(?:when|whenever|if|because|since|although|though|while|after|before|once|until|unless)\\b[^,]*$");
 
+    private static final Pattern APPOSITIVE = Pattern.compile(
+            "(?i)(?:my|our)(?:\\s+[\\p{L}'-]+){1,3}\\s*(?:,|[.!?]*$)");
+    private static final Pattern COMMON_VERB = Pattern.compile(
+            "(?i)\\b(?:is|are|was|were|has|have|had|does|do|did|can|will|would|loves|likes|hates|lives|works|said|says)\\b");
+
     private SentenceSplitter() {}
 
     /** The sentences of {@code text}, stripped, never empty strings. */
@@ -76,6 +81,10 @@ public final class SentenceSplitter {
         while (m.find()) {
             if (SUBORDINATE_TAIL.matcher(sentence.substring(start, m.start())).find()) {
                 continue; // "…, but when I look after myself, I'm able to…": the comma closes a subordinate clause
+            }
+            Matcher appositive = APPOSITIVE.matcher(sentence.substring(m.end()));
+            if (appositive.lookingAt() && !COMMON_VERB.matcher(appositive.group()).find()) {
+                continue; // "Oscar, my guinea pig." names what came before; it is not a new clause
             }
             if (m.start() > start) {
                 add(out, sentence.substring(start, m.start()));

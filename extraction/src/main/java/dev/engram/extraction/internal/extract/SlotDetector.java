@@ -58,6 +58,9 @@ public final class SlotDetector {
     private static final Pattern FAMILY_REVERSE = p(NAME + "(?i:\\s+is\\s+my\\s+)(?<rel>(?i:" + REL + "))\\b");
     private static final Pattern PET_NAMED = p("(?i:\\b(?:my|our|a|an)\\s+(?:[\\p{L}-]+\\s+){0,2})(?<pet>(?i:" + PET + "))(?:,)?\\s+(?i:(?:is\\s+)?(?:named|called)\\s+)" + NAME);
     private static final Pattern MY_PET = p("(?i:\\b(?:my|our)\\s+)(?<pet>(?i:" + PET + "))(?:,)?\\s+" + NAME);
+    /** "Oscar, my guinea pig", "Luis, my brother": a name followed by its role. */
+    private static final Pattern APPOSITIVE_PET = p(NAME + ",\\s+(?i:(?:my|our)\\s+(?:[\\p{L}-]+\\s+){0,2}?)(?<pet>(?i:" + PET + "))\\b");
+    private static final Pattern APPOSITIVE_FAMILY = p(NAME + ",\\s+(?i:(?:my|our)\\s+(?:little\\s+|older\\s+|younger\\s+|big\\s+)?)(?<rel>(?i:" + REL + "))\\b");
     private static final Pattern CHILDREN = p("(?i:\\b(?:I|we)\\s+have\\s+)(?<v>\\d+|two|three|four|five|six|one|a)(?i:\\s+(?:little\\s+|young\\s+)?)(?<what>(?i:kids|children|sons|daughters|boys|girls|kid|child|son|daughter))\\b");
     private static final Pattern STATUS = p("(?i:" + I_AM + "(?:now\\s+|happily\\s+|recently\\s+)?)(?<v>single|married|divorced|engaged|widowed|separated)\\b");
     private static final Pattern CONTACT = p("(?i:\\bmy\\s+)(?<role>(?i:" + ROLE + "))(?:,)?\\s+" + NAME);
@@ -135,8 +138,13 @@ public final class SlotDetector {
             String rel = normalizeRelative(m.group("rel"));
             out.add(canon("family." + rel + ".name", m.group("v"), s.possessive() + " " + rel + " is named " + m.group("v"), MemoryKind.FACT, s));
         }
+        if (mine && (m = APPOSITIVE_FAMILY.matcher(clause)).find()) {
+            String rel = normalizeRelative(m.group("rel"));
+            out.add(canon("family." + rel + ".name", m.group("v"), s.possessive() + " " + rel + " is named " + m.group("v"), MemoryKind.FACT, s));
+        }
         if (((l.contains("named") || l.contains("called")) && (m = PET_NAMED.matcher(clause)).find())
-                || (mine && (m = MY_PET.matcher(clause)).find())) {
+                || (mine && (m = MY_PET.matcher(clause)).find())
+                || (mine && (m = APPOSITIVE_PET.matcher(clause)).find())) {
             String pet = m.group("pet").toLowerCase(Locale.ROOT);
             String name = trimName(m.group("v"));
             if (name != null) {

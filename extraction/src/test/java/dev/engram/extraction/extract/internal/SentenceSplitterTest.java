@@ -47,6 +47,8 @@ class SentenceSplitterTest {
         assertEquals(List.of("I'm a developer at Zalando", "I mostly write Kotlin."),
                 SentenceSplitter.clauses("I'm a developer at Zalando and I mostly write Kotlin."));
         assertEquals(List.of("I don't eat red meat, but fish is fine."), SentenceSplitter.clauses("I don't eat red meat, but fish is fine."));
+        assertEquals(List.of("I adore Rex, my dog, more than anything."), SentenceSplitter.clauses("I adore Rex, my dog, more than anything."));
+        assertEquals(List.of("I'm vegetarian", "my wife is vegan."), SentenceSplitter.clauses("I'm vegetarian, my wife is vegan."));
     }
 
     @Test
