@@ -291,4 +291,16 @@ class RuleBasedExtractorTest extends ExtractorContract {
         List<Candidate> got = rules.extract(request);
         assertTrue(got.stream().anyMatch(c -> c.text().equals(expected)), got.toString());
     }
+
+    @Test
+    void sheAndHeBecomeThePersonOrPetTheSpeakerJustNamed() {
+        Turn earlier = new Turn("a", Role.USER, "Jonas", "By the way, we adopted a rescue dog named Pepper last weekend.", T);
+        Turn other = new Turn("b", Role.ASSISTANT, "Aiko", "Aww, what kind of dog?", T);
+        Turn now = new Turn("c", Role.USER, "Jonas", "A beagle mix. She's scared of bikes but she loves me.", T);
+        List<Candidate> got = rules.extract(ExtractionRequest.of(List.of(now), List.of(earlier, other)));
+        assertTrue(got.stream().anyMatch(c -> c.text().contains("Pepper is scared of bikes")), got.toString());
+        Turn noName = new Turn("d", Role.USER, "Jonas", "She's scared of bikes.", T);
+        List<Candidate> plain = rules.extract(ExtractionRequest.of(List.of(noName)));
+        assertTrue(plain.stream().noneMatch(c -> c.text().contains("Pepper")), plain.toString());
+    }
 }

@@ -38,6 +38,31 @@ final class ClauseRules {
 
     ClauseRules(TurnExtractor.TurnInput in) {
         this.in = in;
+        this.lastPerson = lastNamed(in);
+    }
+
+    /** The last pet or person the speaker named in their previous few statements, for "she"/"he". */
+    private static String lastNamed(TurnExtractor.TurnInput in) {
+        int n = Math.min(3, in.priorStatements().size());
+        for (int i = 0; i < n; i++) {
+            List<SlotDetector.SlotMatch> found = SlotDetector.detect(in.priorStatements().get(i), in.subject());
+            for (int j = found.size() - 1; j >= 0; j--) {
+                String a = found.get(j).attribute();
+                if (a.endsWith(".name")) { // family, pet and contact names; not the speaker's own name
+                    return found.get(j).value();
+                }
+            }
+        }
+        return null;
+    }
+
+    /** "She's scared of bikes" → "Pepper is scared of bikes" when the speaker just named Pepper. */
+    private String resolvePronoun(String c) {
+        if (lastPerson == null) {
+            return c;
+        }
+        Matcher p = Cues.LEADING_PRONOUN.matcher(c);
+        return p.lookingAt() ? lastPerson + (p.group().endsWith("'s") ? " is" : "") + c.substring(p.end()) : c;
     }
 
     void clause(String c, String previousInSentence) {
@@ -90,6 +115,7 @@ final class ClauseRules {
         if (Cues.SOCIAL.matcher(c).find() && contentWords(Cues.SOCIAL.matcher(c).replaceFirst("")) < 2) {
             return produced;
         }
+        c = resolvePronoun(c);
         Tense tense = Tense.of(c);
         List<SlotDetector.SlotMatch> slots = SlotDetector.detect(c, in.subject());
         DateResolver.Result dated = DateResolver.resolve(c, in.ref(), tense);
@@ -200,14 +226,7 @@ final class ClauseRules {
         if (contentWords(c) < needed) {
             return;
         }
-        String r = c;
-        if (lastPerson != null) {
-            Matcher p = Cues.LEADING_PRONOUN.matcher(r);
-            if (p.lookingAt()) {
-                r = lastPerson + (p.group().endsWith("'s") ? " is" : "") + r.substring(p.end());
-            }
-        }
-        remarks.add(r);
+        remarks.add(resolvePronoun(c));
     }
 
     void flushRemarks() {
