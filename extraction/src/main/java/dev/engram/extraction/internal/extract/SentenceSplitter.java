@@ -127,8 +127,8 @@ public final class SentenceSplitter {
         if (word.isEmpty()) {
             return false;
         }
-        if (ABBREVIATIONS.contains(word)) {
-            return true;
+        if (ABBREVIATIONS.contains(word) || word.matches("\\p{L}(?:\\.\\p{L})+")) {
+            return true; // "J.K. Rowling", "U.N."
         }
         // A single capital initial ("K." in "Ursula K. Le Guin"); not "I." which ends sentences.
         return word.length() == 1 && Character.isUpperCase(text.charAt(dot - 1)) && text.charAt(dot - 1) != 'I';

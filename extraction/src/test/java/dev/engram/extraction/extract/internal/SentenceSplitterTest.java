@@ -23,6 +23,8 @@ class SentenceSplitterTest {
         assertEquals(List.of("The Left Hand of Darkness by Ursula K. Le Guin.", "I loved it."),
                 SentenceSplitter.sentences("The Left Hand of Darkness by Ursula K. Le Guin. I loved it."));
         assertEquals(List.of("I work at St. Mary's Hospital in Boston."), SentenceSplitter.sentences("I work at St. Mary's Hospital in Boston."));
+        assertEquals(List.of("J.K. Rowling is such an inspiring writer.", "I take notes."),
+                SentenceSplitter.sentences("J.K. Rowling is such an inspiring writer. I take notes."));
         assertEquals(List.of("We visited the U.S. last year.", "It was great."),
                 SentenceSplitter.sentences("We visited the U.S. last year. It was great."));
     }
