@@ -4,7 +4,8 @@ import java.util.Objects;
 
 /**
  * Extraction failed. The {@link #reason()} tells the caller whether a retry may help
- * ({@link Reason#retriable()}).
+ * ({@link Reason#retriable()}). The message starts with the reason and never contains an API key.
+ * Immutable once thrown; safe to pass between threads.
  */
 public final class ExtractionException extends RuntimeException {
     private static final long serialVersionUID = 1L;

@@ -69,7 +69,11 @@ public final class RuleBasedExtractor implements Extractor {
                         "turn " + t.id() + " has " + t.content().length() + " characters; the limit is " + maxTurnChars);
             }
         }
-        List<Turn> all = new ArrayList<>(request.recentTurns());
+        Set<String> newIds = new java.util.HashSet<>();
+        request.newTurns().forEach(t -> newIds.add(t.id()));
+        // A caller may pass a new turn among the recent ones too; it must not become its own context.
+        List<Turn> recent = request.recentTurns().stream().filter(t -> !newIds.contains(t.id())).toList();
+        List<Turn> all = new ArrayList<>(recent);
         all.addAll(request.newTurns());
         Set<String> names = new LinkedHashSet<>();
         for (Turn t : all) {
@@ -78,7 +82,7 @@ public final class RuleBasedExtractor implements Extractor {
             }
         }
         List<Candidate> out = new ArrayList<>();
-        int offset = request.recentTurns().size();
+        int offset = recent.size();
         for (int i = 0; i < request.newTurns().size(); i++) {
             Turn turn = request.newTurns().get(i);
             if (turn.role() == Role.SYSTEM || turn.role() == Role.TOOL

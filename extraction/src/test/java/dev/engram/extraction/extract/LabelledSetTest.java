@@ -18,12 +18,14 @@ import org.junit.jupiter.api.Test;
  */
 class LabelledSetTest {
 
-    static final double PRECISION_FLOOR = 0.0;
-    static final double RECALL_FLOOR = 0.0;
-    static final double KIND_ACCURACY_FLOOR = 0.0;
-    static final double SLOT_ACCURACY_FLOOR = 0.0;
-    static final double DATE_ACCURACY_FLOOR = 0.0;
-    static final double SILENCE_FLOOR = 0.0;
+    // Measured 2026-11-24 (rules-v1): precision 0.794, recall 0.893, kind 0.930, slot 0.957 (23),
+    // date 0.923 (26), silent turns 0.962 (78). Each floor allows about two more misses.
+    static final double PRECISION_FLOOR = 0.77;
+    static final double RECALL_FLOOR = 0.87;
+    static final double KIND_ACCURACY_FLOOR = 0.90;
+    static final double SLOT_ACCURACY_FLOOR = 0.91;
+    static final double DATE_ACCURACY_FLOOR = 0.88;
+    static final double SILENCE_FLOOR = 0.94;
 
     @Test
     void qualityStaysAboveTheFloors() {

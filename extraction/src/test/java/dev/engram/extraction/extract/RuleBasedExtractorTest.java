@@ -72,6 +72,8 @@ class RuleBasedExtractorTest extends ExtractorContract {
             I'm married.                                     | user.relationship_status         | The user is married.
             I have three kids.                               | user.family.children             | The user has three kids.
             My therapist, Dr. Okafor, is great.              | user.therapist.name              | The user's therapist is Dr. Okafor.
+            And yup, I do, Oscar, my guinea pig.             | user.pet.guinea_pig.name         | The user has a guinea pig named Oscar.
+            I made a scarf for Luis, my brother.             | user.family.brother.name         | The user's brother is named Luis.
             """)
     void commonAttributesGetSlotKeys(String text, String slot, String expected) {
         List<Candidate> got = extract(text);
@@ -272,5 +274,33 @@ class RuleBasedExtractorTest extends ExtractorContract {
         assertEquals("The user got back from Osaka on 8 May 2023.", c.text());
         assertEquals(Instant.parse("2023-05-07T15:00:00Z"), c.eventTime());
         assertNull(extract("I love jazz.").get(0).eventTime());
+    }
+
+    @ParameterizedTest(name = "[{index}] {0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            Lost my job as a banker yesterday.                     | Sam lost Sam's job as a banker on 7 May 2023.
+            Researching adoption agencies for my future family.    | Sam is researching adoption agencies for Sam's future family.
+            Just signed up for a pottery class.                    | Sam just signed up for a pottery class.
+            I 100% agree, Mel. I moved to Denver last month.       | Sam moved to Denver in April 2023.
+            Inspiring 💪 I emailed some wholesalers today!          | Sam emailed some wholesalers on 8 May 2023.
+            It's awesome how passionate you are about my garden.   | It's awesome how passionate Melanie is about Sam's garden.
+            """)
+    void casualSpeechBetweenFriendsIsRestored(String text, String expected) {
+        var request = ExtractionRequest.of(List.of(new Turn("x", Role.USER, "Sam", text, T)),
+                List.of(new Turn("w", Role.ASSISTANT, "Melanie", "Hi Sam!", T)));
+        List<Candidate> got = rules.extract(request);
+        assertTrue(got.stream().anyMatch(c -> c.text().equals(expected)), got.toString());
+    }
+
+    @Test
+    void sheAndHeBecomeThePersonOrPetTheSpeakerJustNamed() {
+        Turn earlier = new Turn("a", Role.USER, "Jonas", "By the way, we adopted a rescue dog named Pepper last weekend.", T);
+        Turn other = new Turn("b", Role.ASSISTANT, "Aiko", "Aww, what kind of dog?", T);
+        Turn now = new Turn("c", Role.USER, "Jonas", "A beagle mix. She's scared of bikes but she loves me.", T);
+        List<Candidate> got = rules.extract(ExtractionRequest.of(List.of(now), List.of(earlier, other)));
+        assertTrue(got.stream().anyMatch(c -> c.text().contains("Pepper is scared of bikes")), got.toString());
+        Turn noName = new Turn("d", Role.USER, "Jonas", "She's scared of bikes.", T);
+        List<Candidate> plain = rules.extract(ExtractionRequest.of(List.of(noName)));
+        assertTrue(plain.stream().noneMatch(c -> c.text().contains("Pepper")), plain.toString());
     }
 }

@@ -24,7 +24,7 @@ final class Cues {
 
     /** Social phrases that carry nothing about the speaker ("I agree", "I'm so happy for you"). */
     static final Pattern SOCIAL = Pattern.compile(
-            "(?i)^(?:I (?:totally |really |completely |so )?agree|I know,? right|I know|I see|I bet|I hope so|I think so|"
+            "(?i)^(?:I (?:totally |really |completely |so |\\d+% )?agree|I'll keep (?:you|ya) (?:posted|updated)|I know,? right|I know|I see|I bet|I hope so|I think so|"
                     + "I guess|I'm (?:so |really )?(?:happy|glad|proud|sorry|excited|thrilled) (?:for|of|to hear|about|that) (?:you|that|it)|"
                     + "I'm sure you|I'd love to see|I can imagine|let me know|I'll (?:text|call|let|see|tell|send) you|"
                     + "I can'?t wait to see|I'm off|I have to (?:go|run)|I gotta (?:go|run)|I'm here for you|"
@@ -33,12 +33,19 @@ final class Cues {
 
     /** Remarks that only react to the other person ("That's great!", "You'd be a great counselor"). */
     static final Pattern REACTION = Pattern.compile(
-            "(?i)^(?:that|this|it|that's|this is|it's|its|what a|what|how|sounds|looks|so|such|you|your|you're|"
+            "(?i)^(?:what a|what|how|sounds|looks|so|such|you|your|you're|"
                     + "you've|you'll|you'd|must be|glad|sorry|congrats|congratulations|good|great|nice|cool|amazing|"
                     + "awesome|wonderful|lovely|beautiful|classic|poor|lucky|smart|jealous|same|true|exactly|"
                     + "totally|absolutely|definitely|of course|can't wait|hope|fingers|bring|say|take|have fun|"
                     + "let's|let me|talk|see|thanks|thank|happy|welcome|enjoy|good luck|deal|no problem|"
-                    + "tell me|keep|don't|do|please|make sure|wish|here's|here is|there you go)\\b");
+                    + "tell me|keep|don't|do|please|make sure|wish|there you go)\\b");
+
+    /**
+     * Remarks that start with "it", "that" or "this" are reactions when short ("That's so sweet!",
+     * "It was amazing") but often carry the content when long ("It was a transgender poetry reading
+     * where…"), so they are kept from four content words up.
+     */
+    static final Pattern WEAK_REACTION = Pattern.compile("(?i)^(?:that|this|it|that's|this is|it's|its|it was|here's|here is)\\b");
 
     /** A third-person subject at the start of a clause ("She had…", "Leo is…"). */
     static final Pattern THIRD_PERSON_START = Pattern.compile("^(?:(?:He|She|They)\\b|\\p{Lu}\\p{Ll}+\\s+(?:is|was|has|had|loves|hates|likes|said|says)\\b)");

@@ -29,6 +29,14 @@ public final class SentenceSplitter {
             "(?:\\s*;\\s+|,\\s+(?:(?:and|but|so|because|'cause|cause|though)\\s+)?(?=(?:I|I'm|I've|I'll|I'd|we|we're|we've|my|My|We)\\b)"
                     + "|\\s+(?:and|but)\\s+(?=(?:I|I'm|I've|I'll|I'd)\\b)|,\\s+so\\s+|,\\s+(?:and\\s+)?(?=please\\b))");
 
+    private static final Pattern SUBORDINATE_TAIL = Pattern.compile(
+            "(?i)(?:^|,\\s*|\\b(?:but|and|so)\\s+)(?:when|whenever|if|because|since|although|though|while|after|before|once|until|unless)\\b[^,]*$");
+
+    private static final Pattern APPOSITIVE = Pattern.compile(
+            "(?i)(?:my|our)(?:\\s+[\\p{L}'-]+){1,3}\\s*(?:,|[.!?]*$)");
+    private static final Pattern COMMON_VERB = Pattern.compile(
+            "(?i)\\b(?:is|are|was|were|has|have|had|does|do|did|can|will|would|loves|likes|hates|lives|works|said|says)\\b");
+
     private SentenceSplitter() {}
 
     /** The sentences of {@code text}, stripped, never empty strings. */
@@ -71,6 +79,13 @@ public final class SentenceSplitter {
         Matcher m = CLAUSE.matcher(sentence);
         int start = 0;
         while (m.find()) {
+            if (SUBORDINATE_TAIL.matcher(sentence.substring(start, m.start())).find()) {
+                continue; // "…, but when I look after myself, I'm able to…": the comma closes a subordinate clause
+            }
+            Matcher appositive = APPOSITIVE.matcher(sentence.substring(m.end()));
+            if (appositive.lookingAt() && !COMMON_VERB.matcher(appositive.group()).find()) {
+                continue; // "Oscar, my guinea pig." names what came before; it is not a new clause
+            }
             if (m.start() > start) {
                 add(out, sentence.substring(start, m.start()));
             }
@@ -112,8 +127,8 @@ public final class SentenceSplitter {
         if (word.isEmpty()) {
             return false;
         }
-        if (ABBREVIATIONS.contains(word)) {
-            return true;
+        if (ABBREVIATIONS.contains(word) || word.matches("\\p{L}(?:\\.\\p{L})+")) {
+            return true; // "J.K. Rowling", "U.N."
         }
         // A single capital initial ("K." in "Ursula K. Le Guin"); not "I." which ends sentences.
         return word.length() == 1 && Character.isUpperCase(text.charAt(dot - 1)) && text.charAt(dot - 1) != 'I';

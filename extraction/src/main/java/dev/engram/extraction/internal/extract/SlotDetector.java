@@ -58,6 +58,9 @@ public final class SlotDetector {
     private static final Pattern FAMILY_REVERSE = p(NAME + "(?i:\\s+is\\s+my\\s+)(?<rel>(?i:" + REL + "))\\b");
     private static final Pattern PET_NAMED = p("(?i:\\b(?:my|our|a|an)\\s+(?:[\\p{L}-]+\\s+){0,2})(?<pet>(?i:" + PET + "))(?:,)?\\s+(?i:(?:is\\s+)?(?:named|called)\\s+)" + NAME);
     private static final Pattern MY_PET = p("(?i:\\b(?:my|our)\\s+)(?<pet>(?i:" + PET + "))(?:,)?\\s+" + NAME);
+    /** "Oscar, my guinea pig", "Luis, my brother": a name followed by its role. */
+    private static final Pattern APPOSITIVE_PET = p(NAME + ",\\s+(?i:(?:my|our)\\s+(?:[\\p{L}-]+\\s+){0,2}?)(?<pet>(?i:" + PET + "))\\b");
+    private static final Pattern APPOSITIVE_FAMILY = p(NAME + ",\\s+(?i:(?:my|our)\\s+(?:little\\s+|older\\s+|younger\\s+|big\\s+)?)(?<rel>(?i:" + REL + "))\\b");
     private static final Pattern CHILDREN = p("(?i:\\b(?:I|we)\\s+have\\s+)(?<v>\\d+|two|three|four|five|six|one|a)(?i:\\s+(?:little\\s+|young\\s+)?)(?<what>(?i:kids|children|sons|daughters|boys|girls|kid|child|son|daughter))\\b");
     private static final Pattern STATUS = p("(?i:" + I_AM + "(?:now\\s+|happily\\s+|recently\\s+)?)(?<v>single|married|divorced|engaged|widowed|separated)\\b");
     private static final Pattern CONTACT = p("(?i:\\bmy\\s+)(?<role>(?i:" + ROLE + "))(?:,)?\\s+" + NAME);
@@ -70,31 +73,33 @@ public final class SlotDetector {
     /** The attributes stated in {@code clause} (first-person English, original wording). */
     public static List<SlotMatch> detect(String clause, Subject s) {
         List<SlotMatch> out = new ArrayList<>();
+        String l = clause.toLowerCase(Locale.ROOT); // literal guards skip most patterns cheaply
+        boolean mine = l.contains("my ") || l.contains("our ");
         Matcher m;
-        if ((m = NAME_IS.matcher(clause)).find()) {
+        if ((l.contains("name") || l.contains("called")) && (m = NAME_IS.matcher(clause)).find()) {
             out.add(canon("name", m.group("v"), s.possessive() + " name is " + m.group("v"), MemoryKind.FACT, s));
         }
-        if ((m = NICKNAME.matcher(clause)).find()) {
+        if (l.contains("call") && (m = NICKNAME.matcher(clause)).find()) {
             out.add(canon("nickname", m.group("v"), s.name() + " is called " + m.group("v"), MemoryKind.FACT, s));
         }
-        if ((m = AGE.matcher(clause)).find()) {
+        if (hasDigit(l) && (m = AGE.matcher(clause)).find()) {
             int age = Integer.parseInt(m.group("v"));
             if (age >= 1 && age <= 120) {
                 out.add(canon("age", m.group("v"), s.name() + " is " + age + " years old", MemoryKind.FACT, s));
             }
         }
-        if ((m = LIVES.matcher(clause)).find()) {
+        if ((l.contains("liv") || l.contains("resid") || l.contains("based") || l.contains("located")) && (m = LIVES.matcher(clause)).find()) {
             out.add(canon("location", m.group("v"), s.name() + " lives in " + m.group("v"), MemoryKind.FACT, s));
-        } else if ((m = MOVED.matcher(clause)).find()) {
+        } else if ((l.contains("moved") || l.contains("relocated")) && (m = MOVED.matcher(clause)).find()) {
             out.add(tag("location", m.group("v")));
         }
-        if ((m = ORIGIN.matcher(clause)).find()) {
+        if ((l.contains("from") || l.contains("grew up")) && (m = ORIGIN.matcher(clause)).find()) {
             out.add(canon("origin", m.group("v"), s.name() + " is from " + m.group("v"), MemoryKind.FACT, s));
         }
         String job = null;
-        if ((m = WORK_AS.matcher(clause)).find()) {
+        if (l.contains("work") && (m = WORK_AS.matcher(clause)).find()) {
             job = m.group("v").strip();
-        } else if ((m = JOB_IS.matcher(clause)).find()) {
+        } else if ((l.contains("job") || l.contains("profession") || l.contains("occupation")) && (m = JOB_IS.matcher(clause)).find()) {
             job = m.group("v").strip();
         } else if ((m = I_AM_A.matcher(clause)).find() && isProfession(m.group("v"))) {
             job = m.group("v").strip();
@@ -103,9 +108,9 @@ public final class SlotDetector {
             out.add(canon("job", job, s.name() + " works as " + article(job) + job, MemoryKind.FACT, s));
         }
         String employer = null;
-        if ((m = WORK_AT.matcher(clause)).find()) {
+        if (l.contains("work") && (m = WORK_AT.matcher(clause)).find()) {
             employer = m.group("v");
-        } else if ((m = JOB_AT.matcher(clause)).find()) {
+        } else if ((l.contains("job") || l.contains("position") || l.contains("role") || l.contains("internship") || l.contains("career")) && (m = JOB_AT.matcher(clause)).find()) {
             employer = m.group("v");
         } else if (job != null && (m = PROF_AT.matcher(clause)).find()) {
             employer = m.group("v");
@@ -115,49 +120,55 @@ public final class SlotDetector {
         }
         if ((m = DIET.matcher(clause)).find()) {
             out.add(tag("diet", m.group("v")));
-        } else if ((m = NO_EAT.matcher(clause)).find()) {
+        } else if (l.contains("eat") && (m = NO_EAT.matcher(clause)).find()) {
             out.add(tag("diet", "no " + m.group("v")));
         }
-        if ((m = ALLERGY.matcher(clause)).find()) {
+        if (l.contains("allergic") && (m = ALLERGY.matcher(clause)).find()) {
             out.add(tag("allergy." + Lexicon.slug(m.group("v")), m.group("v")));
         }
         m = FAMILY.matcher(clause);
-        while (m.find()) {
+        while (mine && m.find()) {
             String rel = normalizeRelative(m.group("rel"));
             String name = trimName(m.group("v"));
             if (name != null) {
                 out.add(canon("family." + rel + ".name", name, s.possessive() + " " + rel + " is named " + name, MemoryKind.FACT, s));
             }
         }
-        if ((m = FAMILY_REVERSE.matcher(clause)).find()) {
+        if (l.contains(" is my ") && (m = FAMILY_REVERSE.matcher(clause)).find()) {
             String rel = normalizeRelative(m.group("rel"));
             out.add(canon("family." + rel + ".name", m.group("v"), s.possessive() + " " + rel + " is named " + m.group("v"), MemoryKind.FACT, s));
         }
-        if ((m = PET_NAMED.matcher(clause)).find() || (m = MY_PET.matcher(clause)).find()) {
+        if (mine && (m = APPOSITIVE_FAMILY.matcher(clause)).find()) {
+            String rel = normalizeRelative(m.group("rel"));
+            out.add(canon("family." + rel + ".name", m.group("v"), s.possessive() + " " + rel + " is named " + m.group("v"), MemoryKind.FACT, s));
+        }
+        if (((l.contains("named") || l.contains("called")) && (m = PET_NAMED.matcher(clause)).find())
+                || (mine && (m = MY_PET.matcher(clause)).find())
+                || (mine && (m = APPOSITIVE_PET.matcher(clause)).find())) {
             String pet = m.group("pet").toLowerCase(Locale.ROOT);
             String name = trimName(m.group("v"));
             if (name != null) {
                 out.add(canon("pet." + Lexicon.slug(pet) + ".name", name, s.name() + " has a " + pet + " named " + name, MemoryKind.FACT, s));
             }
         }
-        if ((m = CHILDREN.matcher(clause)).find()) {
+        if (l.contains("have") && (m = CHILDREN.matcher(clause)).find()) {
             out.add(tag("family.children", m.group("v") + " " + m.group("what")));
         }
         if ((m = STATUS.matcher(clause)).find()) {
             out.add(tag("relationship_status", m.group("v")));
         }
         m = CONTACT.matcher(clause);
-        while (m.find()) {
+        while (l.contains("my ") && m.find()) {
             String role = m.group("role").toLowerCase(Locale.ROOT);
             String name = trimName(m.group("v"));
             if (name != null) {
                 out.add(canon(role + ".name", name, s.possessive() + " " + role + " is " + name, MemoryKind.FACT, s));
             }
         }
-        if ((m = FAVORITE.matcher(clause)).find() || (m = FAVORITE_REVERSE.matcher(clause)).find()) {
+        if (l.contains("favo") && ((m = FAVORITE.matcher(clause)).find() || (m = FAVORITE_REVERSE.matcher(clause)).find())) {
             out.add(new SlotMatch("preference." + Lexicon.topicOf(lastWord(m.group("topic"))), m.group("v").strip(), null, MemoryKind.PREFERENCE));
         }
-        if ((m = BIRTHDAY.matcher(clause)).find()) {
+        if (l.contains("birthday") && (m = BIRTHDAY.matcher(clause)).find()) {
             out.add(tag("birthday", m.group("v")));
         }
         return out;
@@ -192,6 +203,15 @@ public final class SlotDetector {
             return s.possessive() + " favorite " + attribute.substring(11).replace('_', ' ') + " is " + value;
         }
         return null;
+    }
+
+    private static boolean hasDigit(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isDigit(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static SlotMatch canon(String attribute, String value, String text, MemoryKind kind, Subject s) {

@@ -4,7 +4,10 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** The time orientation of a clause, used to pick the direction of an ambiguous date ("in May", "on Friday"). */
+/**
+ * The time orientation of a clause, used to pick the direction of an ambiguous date ("in May", "on
+ * Friday"). {@link #of} is stateless and thread-safe.
+ */
 public enum Tense {
     PAST,
     FUTURE,

@@ -35,6 +35,13 @@ public final class TextCleaner {
                 continue;
             }
             if (isDropped(cp)) {
+                if (Character.getType(cp) == Character.OTHER_SYMBOL && nextLetterIsUpperCase(s, i)) {
+                    trimTrailingSpace(out);
+                    if (out.length() > 0 && out.charAt(out.length() - 1) != '\n') {
+                        out.append('\n'); // "Inspiring 💪 I emailed…": the emoji ended a sentence
+                    }
+                    lastSpace = true;
+                }
                 continue;
             }
             out.appendCodePoint(normalizePunctuation(cp));
@@ -45,6 +52,20 @@ public final class TextCleaner {
             out.setLength(out.length() - 1);
         }
         return out.toString().strip();
+    }
+
+    private static boolean nextLetterIsUpperCase(String s, int from) {
+        for (int j = from; j < s.length(); ) {
+            int cp = s.codePointAt(j);
+            j += Character.charCount(cp);
+            if (Character.isLetter(cp)) {
+                return Character.isUpperCase(cp);
+            }
+            if (!Character.isWhitespace(cp) && !isDropped(cp)) {
+                return false;
+            }
+        }
+        return false;
     }
 
     private static void trimTrailingSpace(StringBuilder out) {

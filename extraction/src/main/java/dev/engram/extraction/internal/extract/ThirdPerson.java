@@ -19,6 +19,8 @@ public final class ThirdPerson {
     private static final Set<String> SUBORDINATORS = Set.of(
             "when", "whenever", "if", "and", "that", "so", "because", "before", "after", "until", "unless", "as", "while");
 
+    private static final Set<String> COPULAS = Set.of("are", "were", "have", "aren't", "weren't", "haven't", "do", "don't");
+
     private ThirdPerson() {}
 
     /**
@@ -31,6 +33,7 @@ public final class ThirdPerson {
         StringBuilder out = new StringBuilder(clause.length() + 16);
         int pos = 0;
         boolean conjugateNext = false;
+        boolean copulaOnly = false; // after an object-position "you", only "are/were/have…" mark it as a subject
         String prevWord = null;
         while (m.find()) {
             String w = m.group();
@@ -53,7 +56,7 @@ public final class ThirdPerson {
                 }
                 case "me" -> replacement = subject.name();
                 case "my", "mine" -> replacement = selfPoss;
-                case "myself" -> replacement = subject.named() ? subject.name() + " personally" : "themselves";
+                case "myself" -> replacement = "themselves";
                 case "we" -> replacement = self + " and others";
                 case "we're" -> replacement = self + " and others are";
                 case "we've" -> replacement = self + " and others have";
@@ -75,6 +78,8 @@ public final class ThirdPerson {
                             case "you" -> {
                                 replacement = other;
                                 setConjugate = atStart || (prevWord != null && SUBORDINATORS.contains(prevWord));
+                                copulaOnly = !setConjugate;
+                                setConjugate = true;
                             }
                             default -> { }
                         }
@@ -84,8 +89,14 @@ public final class ThirdPerson {
             if (replacement != null) {
                 out.append(replacement);
                 conjugateNext = setConjugate;
+                if (!lw.equals("you")) {
+                    copulaOnly = false;
+                }
+            } else if (conjugateNext && copulaOnly && !COPULAS.contains(lw)) {
+                out.append(w);
+                conjugateNext = false;
             } else if (conjugateNext) {
-                if (Lexicon.ADVERBS.contains(lw) || (lw.endsWith("ly") && lw.length() > 4)) {
+                if (!copulaOnly && (Lexicon.ADVERBS.contains(lw) || (lw.endsWith("ly") && lw.length() > 4))) {
                     out.append(w); // keep waiting for the verb: "I really love"
                 } else {
                     out.append(conjugate(w, lw));

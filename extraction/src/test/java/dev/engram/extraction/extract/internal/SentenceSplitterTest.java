@@ -23,6 +23,8 @@ class SentenceSplitterTest {
         assertEquals(List.of("The Left Hand of Darkness by Ursula K. Le Guin.", "I loved it."),
                 SentenceSplitter.sentences("The Left Hand of Darkness by Ursula K. Le Guin. I loved it."));
         assertEquals(List.of("I work at St. Mary's Hospital in Boston."), SentenceSplitter.sentences("I work at St. Mary's Hospital in Boston."));
+        assertEquals(List.of("J.K. Rowling is such an inspiring writer.", "I take notes."),
+                SentenceSplitter.sentences("J.K. Rowling is such an inspiring writer. I take notes."));
         assertEquals(List.of("We visited the U.S. last year.", "It was great."),
                 SentenceSplitter.sentences("We visited the U.S. last year. It was great."));
     }
@@ -47,6 +49,8 @@ class SentenceSplitterTest {
         assertEquals(List.of("I'm a developer at Zalando", "I mostly write Kotlin."),
                 SentenceSplitter.clauses("I'm a developer at Zalando and I mostly write Kotlin."));
         assertEquals(List.of("I don't eat red meat, but fish is fine."), SentenceSplitter.clauses("I don't eat red meat, but fish is fine."));
+        assertEquals(List.of("I adore Rex, my dog, more than anything."), SentenceSplitter.clauses("I adore Rex, my dog, more than anything."));
+        assertEquals(List.of("I'm vegetarian", "my wife is vegan."), SentenceSplitter.clauses("I'm vegetarian, my wife is vegan."));
     }
 
     @Test
