@@ -82,9 +82,11 @@ public final class Wal implements AutoCloseable {
      * @throws WalClosedException      if the log is closed
      */
     public long append(int type, byte[] payload) {
-        CompletableFuture<Long> f = appendAsync(type, payload);
+        Objects.requireNonNull(payload, "payload");
+        if (payload.length > options.maxRecordSize()) throw new RecordTooLargeException(payload.length, options.maxRecordSize());
+        checkOpen();
         try {
-            return f.join();
+            return writer.appendAndWait(type, payload);
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
             throw e;
