@@ -479,6 +479,12 @@ public final class LogWriter {
         storage.syncDirectory();
     }
 
+    /** Whether the caller is one of the log's own threads (where a blocking call would deadlock). */
+    public boolean isLogThread() {
+        Thread t = Thread.currentThread();
+        return t == thread || t == completer;
+    }
+
     public List<Long> segments() {
         return segments;
     }
