@@ -82,9 +82,12 @@ public final class Wal implements AutoCloseable {
      * @throws WalClosedException      if the log is closed
      */
     public long append(int type, byte[] payload) {
-        CompletableFuture<Long> f = appendAsync(type, payload);
+        Objects.requireNonNull(payload, "payload");
+        if (payload.length > options.maxRecordSize()) throw new RecordTooLargeException(payload.length, options.maxRecordSize());
+        checkOpen();
+        checkNotLogThread();
         try {
-            return f.join();
+            return writer.appendAndWait(type, payload);
         } catch (CompletionException e) {
             if (e.getCause() instanceof RuntimeException r) throw r;
             throw e;
@@ -94,7 +97,9 @@ public final class Wal implements AutoCloseable {
     /**
      * Appends a record without waiting: the future completes with its LSN once acknowledged, or
      * exceptionally with {@link WalFailedException} / {@link WalClosedException}. Futures complete in
-     * LSN order. The payload must not change until the future completes.
+     * LSN order, on the log's own threads: dependent actions must be quick and must not call the
+     * blocking methods of this log (use the {@code ...Async} variants of {@link CompletableFuture} for
+     * real work). The payload must not change until the future completes.
      *
      * @throws RecordTooLargeException at once, if the payload is too large (nothing is written)
      */
@@ -130,6 +135,7 @@ public final class Wal implements AutoCloseable {
      */
     public void checkpoint(long upToLsn) throws IOException {
         checkOpen();
+        checkNotLogThread();
         if (upToLsn < 0 || upToLsn > writer.ackedLsn()) {
             throw new IllegalArgumentException("cannot checkpoint up to LSN " + upToLsn + ": the last LSN is " + writer.ackedLsn());
         }
@@ -180,6 +186,13 @@ public final class Wal implements AutoCloseable {
             writer.close();
         } finally {
             if (ownsStorage) storage.close();
+        }
+    }
+
+    private void checkNotLogThread() {
+        if (writer.isLogThread()) {
+            throw new IllegalStateException("blocking call on the write-ahead log from one of its own threads "
+                    + "(a callback of an appendAsync future?) would deadlock; use appendAsync or a *Async callback");
         }
     }
 

@@ -80,6 +80,30 @@ class WalBasicsTest {
     }
 
     @Test
+    void blockingCallsFromTheLogsOwnThreadsAreRefusedNotDeadlocked() throws Exception {
+        try (Wal wal = Wal.open(WalOptions.builder(new InMemoryStorage()).build())) {
+            java.util.concurrent.atomic.AtomicInteger onLogThread = new java.util.concurrent.atomic.AtomicInteger();
+            for (int i = 0; i < 50; i++) {
+                Thread test = Thread.currentThread();
+                CompletableFuture<Boolean> nested = wal.appendAsync(1, new byte[1]).thenApply(lsn -> {
+                    boolean logThread = Thread.currentThread() != test; // the future may already be complete
+                    if (logThread) onLogThread.incrementAndGet();
+                    try {
+                        wal.append(2, new byte[1]);
+                        return !logThread;
+                    } catch (IllegalStateException e) {
+                        return logThread && e.getMessage().contains("deadlock");
+                    }
+                });
+                assertTrue(nested.join(), "blocking call from a log thread must be refused, from the caller allowed");
+            }
+            assertTrue(onLogThread.get() > 0, "no callback ran on a log thread");
+            long before = wal.lastLsn();
+            assertEquals(before + 2, wal.appendAsync(1, new byte[1]).thenCompose(l -> wal.appendAsync(3, new byte[1])).join());
+        }
+    }
+
+    @Test
     void tooLargeRecordIsRejectedAndNothingIsWritten() throws Exception {
         try (Wal wal = Wal.open(WalOptions.builder(new InMemoryStorage()).maxRecordSize(100).segmentSize(4096).build())) {
             wal.append(1, new byte[100]);

@@ -16,13 +16,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The group-commit engine: one dedicated writer thread owns the active segment. Appenders enqueue
- * requests; the writer drains everything queued, assigns LSNs in queue order, encodes the batch into
- * one buffer, writes it with one call, fsyncs once (SYNC), and only then completes the appenders'
- * futures (through a second thread when the batch has several, so that waking the appenders overlaps
- * the next fsync). A batch therefore costs one write and one fsync however many appenders it carries.
+ * The group-commit engine. Appenders enqueue requests; whoever holds the lock — a blocking SYNC
+ * appender that found nobody writing (leader/follower), or else the dedicated writer thread — drains
+ * everything queued, assigns LSNs in queue order, encodes the batch into one buffer, writes it with one
+ * call, fsyncs once (SYNC), and only then acknowledges: the leader returns, other appenders' futures
+ * complete (through a second thread when the batch has several, so that waking them overlaps the next
+ * fsync). A batch costs one write and one fsync however many appenders it carries. Async appends,
+ * checkpoints, close and the INTERVAL/NONE modes go through the writer thread.
  *
  * <p>Any I/O error in the writer is tragic: the first one is kept, every pending and later request
  * fails with {@link WalFailedException} carrying it, and the writer stops. Nothing is retried.
@@ -36,7 +40,19 @@ public final class LogWriter {
 
     private sealed interface Request permits Append, Control {}
 
-    private record Append(int type, byte[] payload, CompletableFuture<Long> future) implements Request {}
+    private static final class Append implements Request {
+        final int type;
+        final byte[] payload;
+        final CompletableFuture<Long> future;
+        volatile long lsn;
+        volatile boolean acked; // durable under the mode and acknowledged; set before the future completes
+
+        Append(int type, byte[] payload, CompletableFuture<Long> future) {
+            this.type = type;
+            this.payload = payload;
+            this.future = future;
+        }
+    }
 
     enum ControlKind { CHECKPOINT, CLOSE }
 
@@ -48,6 +64,11 @@ public final class LogWriter {
     private final long intervalNanos;
     private final LinkedBlockingQueue<Request> queue = new LinkedBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread thread;
+    /** Guards the writer state below and the consumption of the queue (so LSN order is queue order). */
+    private final ReentrantLock lock = new ReentrantLock();
+    private volatile boolean writerParked;
+    private final List<Request> batch = new ArrayList<>();
+    private Control pendingControl;
     private final List<Append> unacked = new ArrayList<>();
 
     /** A durable batch whose futures the completer thread completes, in LSN order. */
@@ -58,7 +79,7 @@ public final class LogWriter {
     private final AtomicInteger completionsPending = new AtomicInteger();
     private final Thread completer;
 
-    // Writer-thread state.
+    // Writer state: guarded by `lock` (the writer thread or a leading appender holds it).
     private FileOutput active;
     private long activeFirstLsn;
     private long activeSize;
@@ -111,15 +132,40 @@ public final class LogWriter {
     public CompletableFuture<Long> submit(int type, byte[] payload) {
         checkUsable();
         CompletableFuture<Long> f = new CompletableFuture<>();
-        enqueue(new Append(type, payload, f));
+        enqueue(new Append(type, payload, f), true);
         return f;
+    }
+
+    /**
+     * Appends and waits (SYNC mode's blocking path). Leader/follower on top of the writer thread: if no
+     * one is writing, the caller writes and fsyncs the queued batch (its own record included) itself,
+     * saving two thread hand-offs; otherwise it leaves the work to the current leader or the writer.
+     */
+    public long appendAndWait(int type, byte[] payload) {
+        checkUsable();
+        Append a = new Append(type, payload, new CompletableFuture<>());
+        enqueue(a, false);
+        if (syncMode && lock.tryLock()) {
+            try {
+                while (!a.acked && !stopped && processAvailable()) {
+                    // one pass normally suffices: the drained batch holds our record
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (!queue.isEmpty()) wakeWriter();
+        } else {
+            wakeWriter();
+        }
+        if (a.acked) return a.lsn;
+        return a.future.join();
     }
 
     /** Runs a checkpoint on the writer thread, after every append queued before it. */
     public CompletableFuture<Void> checkpoint(long upToLsn) {
         checkUsable();
         CompletableFuture<Void> f = new CompletableFuture<>();
-        enqueue(new Control(ControlKind.CHECKPOINT, upToLsn, f));
+        enqueue(new Control(ControlKind.CHECKPOINT, upToLsn, f), true);
         return f;
     }
 
@@ -128,7 +174,7 @@ public final class LogWriter {
         if (!closing) {
             closing = true;
             CompletableFuture<Void> f = new CompletableFuture<>();
-            enqueue(new Control(ControlKind.CLOSE, 0, f));
+            enqueue(new Control(ControlKind.CLOSE, 0, f), true);
         }
         boolean interrupted = false;
         for (Thread t : new Thread[] {thread, completer}) { // the writer stops the completer when it ends
@@ -146,7 +192,7 @@ public final class LogWriter {
         if (out != null) out.close();
     }
 
-    private void enqueue(Request r) {
+    private void enqueue(Request r, boolean wake) {
         boolean interrupted = false;
         try {
             while (true) {
@@ -155,13 +201,20 @@ public final class LogWriter {
                 } catch (InterruptedException e) {
                     interrupted = true; // an append is not interruptible; keep the flag for the caller
                 }
+                wakeWriter();
                 if (stopped) break;
             }
         } finally {
             if (interrupted) Thread.currentThread().interrupt();
         }
-        // The writer sets `stopped` before its last drain; a request enqueued after that drain is seen here.
+        if (wake) wakeWriter();
+        // `stopped` is set before the last drain; a request enqueued after that drain is seen here.
         if (stopped) failQueued();
+    }
+
+    /** Unparks the writer if it waits for work (it sets the flag, then re-checks the queue, then parks). */
+    private void wakeWriter() {
+        if (writerParked) LockSupport.unpark(thread);
     }
 
     private void checkUsable() {
@@ -190,59 +243,113 @@ public final class LogWriter {
         }
     }
 
+    /** The writer thread: processes whatever callers did not, runs interval fsyncs, ends on close or failure. */
     private void run() {
-        List<Request> batch = new ArrayList<>();
-        Control pendingControl = null;
-        try {
-            boolean close = false;
-            while (!close) {
-                Request first = takeFirst();
-                if (first == null) {
-                    syncIfIntervalDue();
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, MAX_BATCH - 1);
-                for (Request r : batch) {
-                    if (close) { // queued behind the close request: the log no longer takes it
-                        if (r instanceof Append a) a.future.completeExceptionally(stoppedError());
-                        else if (r instanceof Control c) c.future.completeExceptionally(stoppedError());
-                        continue;
-                    }
-                    switch (r) {
-                        case Append a -> encode(a);
-                        case Control c -> {
-                            pendingControl = c;
-                            flushAndAck();
-                            if (c.kind == ControlKind.CHECKPOINT) {
-                                doCheckpoint(c.arg);
-                            } else {
-                                if (lastWrittenLsn > durableLsn) sync();
-                                close = true;
-                            }
-                            pendingControl = null;
-                            c.future.complete(null);
+        long waitNanos = -1;
+        while (true) {
+            awaitWork(waitNanos);
+            lock.lock();
+            try {
+                if (!stopped) {
+                    processAvailable();
+                    waitNanos = -1;
+                    if (intervalNanos > 0 && !stopped) {
+                        try {
+                            syncIfIntervalDue();
+                            if (lastWrittenLsn > durableLsn) waitNanos = Math.max(1, intervalNanos - (System.nanoTime() - lastSyncNanos));
+                        } catch (Throwable t) {
+                            fail(t);
                         }
                     }
                 }
-                batch.clear();
-                flushAndAck();
-                if (intervalNanos > 0) syncIfIntervalDue();
+                if (stopped) {
+                    failQueued();
+                    completions.add(STOP); // under the lock: no leader can add a completion after it
+                    return;
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+    }
+
+    private void awaitWork(long waitNanos) {
+        if (!queue.isEmpty() || stopped) return;
+        writerParked = true;
+        try {
+            if (queue.isEmpty() && !stopped) {
+                if (waitNanos > 0) LockSupport.parkNanos(this, waitNanos);
+                else LockSupport.park(this);
+            }
+        } finally {
+            writerParked = false;
+        }
+    }
+
+    /**
+     * Takes what is queued (up to a batch) and writes it, fsyncs under SYNC, acknowledges. Caller holds
+     * the lock. Returns false if nothing was queued. An I/O error fail-stops the log.
+     */
+    private boolean processAvailable() {
+        if (stopped) return false;
+        queue.drainTo(batch, MAX_BATCH);
+        if (batch.isEmpty()) return false;
+        try {
+            boolean close = false;
+            for (Request r : batch) {
+                if (close) { // queued behind the close request: the log no longer takes it
+                    if (r instanceof Append a) a.future.completeExceptionally(stoppedError());
+                    else if (r instanceof Control c) c.future.completeExceptionally(stoppedError());
+                    continue;
+                }
+                switch (r) {
+                    case Append a -> encode(a);
+                    case Control c -> {
+                        pendingControl = c;
+                        flushAndAck();
+                        if (c.kind == ControlKind.CHECKPOINT) {
+                            doCheckpoint(c.arg);
+                        } else {
+                            if (lastWrittenLsn > durableLsn) sync();
+                            close = true;
+                        }
+                        pendingControl = null;
+                        c.future.complete(null);
+                    }
+                }
+            }
+            batch.clear();
+            flushAndAck();
+            if (close) {
+                stopped = true;
+                failQueued();
+                wakeWriterAlways();
             }
         } catch (Throwable t) {
-            failure = t;
-            for (Append a : unacked) a.future.completeExceptionally(stoppedError());
-            unacked.clear();
-            for (Request r : batch) {
-                if (r instanceof Append a) a.future.completeExceptionally(stoppedError());
-                else if (r instanceof Control c) c.future.completeExceptionally(stoppedError());
-            }
-            if (pendingControl != null) pendingControl.future.completeExceptionally(stoppedError());
-        } finally {
-            stopped = true;
-            failQueued();
-            completions.add(STOP);
+            fail(t);
         }
+        return true;
+    }
+
+    /** The first tragic error: fail everything pending and stop (the writer thread then ends). */
+    private void fail(Throwable t) {
+        if (failure == null) failure = t;
+        for (Append a : unacked) a.future.completeExceptionally(stoppedError());
+        unacked.clear();
+        for (Request r : batch) {
+            if (r instanceof Append a) a.future.completeExceptionally(stoppedError());
+            else if (r instanceof Control c) c.future.completeExceptionally(stoppedError());
+        }
+        batch.clear();
+        if (pendingControl != null) pendingControl.future.completeExceptionally(stoppedError());
+        pendingControl = null;
+        stopped = true;
+        failQueued();
+        wakeWriterAlways();
+    }
+
+    private void wakeWriterAlways() {
+        if (Thread.currentThread() != thread) LockSupport.unpark(thread);
     }
 
     /**
@@ -261,18 +368,6 @@ public final class LogWriter {
             for (int i = 0; i < c.appends.length; i++) c.appends[i].future.complete(c.firstLsn + i);
             completionsPending.decrementAndGet();
         }
-    }
-
-    private Request takeFirst() throws InterruptedException, IOException {
-        if (intervalNanos > 0 && lastWrittenLsn > durableLsn) {
-            long wait = intervalNanos - (System.nanoTime() - lastSyncNanos);
-            if (wait <= 0) {
-                sync();
-                return queue.take();
-            }
-            return queue.poll(wait, TimeUnit.NANOSECONDS);
-        }
-        return queue.take();
     }
 
     private void syncIfIntervalDue() throws IOException {
@@ -294,6 +389,7 @@ public final class LogWriter {
             }
         }
         long lsn = nextLsn++;
+        a.lsn = lsn;
         SegmentFormat.encode(buf, lsn, a.type, a.payload, durableLsn);
         unacked.add(a);
         appends = appends + 1;
@@ -318,6 +414,7 @@ public final class LogWriter {
         if (syncMode && lastWrittenLsn > durableLsn) sync();
         long first = lastWrittenLsn - unacked.size() + 1;
         ackedLsn = lastWrittenLsn; // readers may see a record once its append returns
+        for (Append a : unacked) a.acked = true;
         if (unacked.size() == 1 && completionsPending.get() == 0) {
             unacked.getFirst().future.complete(first); // a lone appender: no extra hand-off
         } else {
@@ -380,6 +477,12 @@ public final class LogWriter {
         segments = List.copyOf(segs.subList(drop, segs.size()));
         for (int i = 0; i < drop; i++) storage.delete(SegmentFormat.fileName(segs.get(i)));
         storage.syncDirectory();
+    }
+
+    /** Whether the caller is one of the log's own threads (where a blocking call would deadlock). */
+    public boolean isLogThread() {
+        Thread t = Thread.currentThread();
+        return t == thread || t == completer;
     }
 
     public List<Long> segments() {
