@@ -11,6 +11,12 @@ class OnnxEmbedderMiniLmInt8Test extends EmbedderContract {
         return 0.99;
     }
 
+    /** Measured: down to 0.98 when batched with seven other callers' texts (per-batch int8 activation ranges). */
+    @Override
+    double concurrentFloor() {
+        return 0.97;
+    }
+
     @Override
     String expectedModelId() {
         return "all-minilm-l6-v2-int8";
