@@ -1,9 +1,10 @@
 package dev.engram.extraction.embed;
 
+/** Batches of up to 32 (the int8 default is 1), so batch-dependence is exercised. */
 class OnnxEmbedderMiniLmInt8Test extends EmbedderContract {
     @Override
     Embedder open() {
-        return OnnxEmbedder.load(EmbeddingModel.ALL_MINILM_L6_V2_Q, EmbedderOptions.builder().threads(2).build());
+        return OnnxEmbedder.load(EmbeddingModel.ALL_MINILM_L6_V2_Q, EmbedderOptions.builder().threads(2).maxBatchSize(32).build());
     }
 
     @Override

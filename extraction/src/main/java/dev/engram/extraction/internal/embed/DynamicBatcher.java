@@ -92,24 +92,34 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
-    /** The next batch: one sequence from each waiting request in turn, until the batch is full. */
+    /**
+     * The next batch: one sequence from each waiting request in turn, until the batch is full.
+     * Requests served and not finished move to the back of the line, so the turn passes on
+     * across batches too (which matters most with small batches).
+     */
     private List<Slice> take() {
         List<Slice> items = new ArrayList<>();
+        List<Request> served = new ArrayList<>();
         int longest = 0;
         synchronized (waiting) {
             boolean progress = true;
+            fill:
             while (progress && items.size() < maxBatchSize) {
                 progress = false;
                 for (Iterator<Request> it = waiting.iterator(); it.hasNext() && items.size() < maxBatchSize; ) {
                     Request r = it.next();
                     int len = Math.max(longest, r.tokens[r.next].length);
-                    if (!items.isEmpty() && (long) len * (items.size() + 1) > maxBatchTokens) return items;
+                    if (!items.isEmpty() && (long) len * (items.size() + 1) > maxBatchTokens) break fill;
                     items.add(new Slice(r, r.next++));
                     longest = len;
                     progress = true;
-                    if (r.next == r.tokens.length) it.remove();
+                    it.remove();
+                    if (r.next < r.tokens.length) served.add(r);
                 }
+                for (Request r : served) waiting.add(r);
+                served.clear();
             }
+            for (Request r : served) waiting.add(r);
         }
         return items;
     }
