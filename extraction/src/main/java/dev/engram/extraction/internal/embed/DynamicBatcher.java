@@ -62,6 +62,11 @@ public final class DynamicBatcher implements AutoCloseable {
             waiting.add(request);
         }
         while (!request.done()) {
+            if (allTaken(request)) {
+                // Every text is in a batch another thread is running: wait for it, don't spin.
+                request.awaitDone();
+                break;
+            }
             slots.acquireUninterruptibly();
             try {
                 if (closed) {
@@ -74,6 +79,12 @@ public final class DynamicBatcher implements AutoCloseable {
             }
         }
         return request.get(modelId);
+    }
+
+    private boolean allTaken(Request request) {
+        synchronized (waiting) {
+            return request.next == request.tokens.length;
+        }
     }
 
     private void runOneBatch() {
@@ -170,13 +181,27 @@ public final class DynamicBatcher implements AutoCloseable {
         synchronized void complete(int index, float[] vector) {
             if (failure == null && results[index] == null) {
                 results[index] = vector;
-                remaining--;
+                if (--remaining == 0) notifyAll();
             }
         }
 
         synchronized void fail(Throwable e) {
             if (failure == null) failure = e;
             remaining = 0;
+            notifyAll();
+        }
+
+        /** Blocks until done; the running batches always finish (close waits for them). */
+        synchronized void awaitDone() {
+            boolean interrupted = false;
+            while (remaining != 0) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
         }
 
         synchronized float[][] get(String modelId) {
