@@ -13,7 +13,7 @@ package dev.engram.extraction.embed;
  * embedded alone).
  *
  * <p>The default ({@link #defaultModel()}) was chosen by measured retrieval quality on LoCoMo and
- * latency; see {@code docs/embeddings.md}.
+ * latency; see {@code docs/embeddings.md}. Immutable, like every enum: safe from any thread.
  */
 public enum EmbeddingModel {
     /** BAAI bge-small-en-v1.5, int8 (MIT). The default. */
