@@ -132,7 +132,9 @@ class DynamicBatcherTest {
             float[][] small = batcher.run(List.of(seq(9999, 3)));
             int after = model.calls.get();
             assertEquals(9999, small[0][0]);
-            assertTrue(after - before <= 2, "the small request waited " + (after - before) + " batches");
+            // At most: the batch running when we read the count, one the bulk caller may start
+            // before the small request is queued, the bulk's turn ahead of it, and its own.
+            assertTrue(after - before <= 4, "the small request waited " + (after - before) + " batches, of " + 400 / maxBatch);
             assertTrue(!bulkResult.isDone(), "bulk still running when the small request finished");
             assertEquals(400, bulkResult.get().length);
         }
