@@ -9,7 +9,8 @@ package dev.engram.extraction.embed;
  *   <li>{@code poolSize}: most inferences running at once on the shared session (default 1).
  *       Callers beyond that wait and have their texts batched together. Total CPU threads used
  *       are about {@code threads × poolSize}.
- *   <li>{@code maxBatchSize}: most texts in one inference (default 32).
+ *   <li>{@code maxBatchSize}: most texts in one inference (default: the model's
+ *       {@link EmbeddingModel#defaultMaxBatchSize()}, 1 for int8 and 8 for fp32).
  *   <li>{@code maxBatchTokens}: most padded tokens ({@code texts × longest}) in one inference
  *       (default 8192), which bounds the memory of long inputs.
  *   <li>{@code queryInstruction}: whether {@link Embedder#embedQuery} prepends the model's query
@@ -22,7 +23,7 @@ package dev.engram.extraction.embed;
 public final class EmbedderOptions {
     private final int threads;
     private final int poolSize;
-    private final int maxBatchSize;
+    private final Integer maxBatchSize;
     private final int maxBatchTokens;
     private final Boolean queryInstruction;
     private final boolean spinning;
@@ -53,8 +54,14 @@ public final class EmbedderOptions {
         return poolSize;
     }
 
-    public int maxBatchSize() {
+    /** {@code null} when the model's default applies. */
+    public Integer maxBatchSize() {
         return maxBatchSize;
+    }
+
+    /** The batch size in force for {@code model}. */
+    public int maxBatchSize(EmbeddingModel model) {
+        return maxBatchSize != null ? maxBatchSize : model.defaultMaxBatchSize();
     }
 
     public int maxBatchTokens() {
@@ -80,7 +87,7 @@ public final class EmbedderOptions {
     public static final class Builder {
         private int threads = Math.min(4, Runtime.getRuntime().availableProcessors());
         private int poolSize = 1;
-        private int maxBatchSize = 32;
+        private Integer maxBatchSize;
         private int maxBatchTokens = 8192;
         private Boolean queryInstruction;
         private boolean spinning;

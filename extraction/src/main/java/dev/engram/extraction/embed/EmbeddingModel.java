@@ -13,19 +13,19 @@ package dev.engram.extraction.embed;
  * embedded alone).
  *
  * <p>The default ({@link #defaultModel()}) was chosen by measured retrieval quality on LoCoMo and
- * latency; see {@code docs/embeddings.md}.
+ * latency; see {@code docs/embeddings.md}. Immutable, like every enum: safe from any thread.
  */
 public enum EmbeddingModel {
     /** BAAI bge-small-en-v1.5, int8 (MIT). The default. */
     BGE_SMALL_EN_V15_Q("bge-small-en-v1.5-int8", "bge-small-en-v1.5-q", Pooling.CLS, 512,
-            "Represent this sentence for searching relevant passages: ", false),
+            "Represent this sentence for searching relevant passages: ", false, 1),
     /** BAAI bge-small-en-v1.5, fp32 (MIT). */
     BGE_SMALL_EN_V15("bge-small-en-v1.5", "bge-small-en-v1.5", Pooling.CLS, 512,
-            "Represent this sentence for searching relevant passages: ", false),
+            "Represent this sentence for searching relevant passages: ", false, 8),
     /** sentence-transformers all-MiniLM-L6-v2, int8 (Apache-2.0). */
-    ALL_MINILM_L6_V2_Q("all-minilm-l6-v2-int8", "all-minilm-l6-v2-q", Pooling.MEAN, 256, "", false),
+    ALL_MINILM_L6_V2_Q("all-minilm-l6-v2-int8", "all-minilm-l6-v2-q", Pooling.MEAN, 256, "", false, 1),
     /** sentence-transformers all-MiniLM-L6-v2, fp32 (Apache-2.0). */
-    ALL_MINILM_L6_V2("all-minilm-l6-v2", "all-minilm-l6-v2", Pooling.MEAN, 256, "", false);
+    ALL_MINILM_L6_V2("all-minilm-l6-v2", "all-minilm-l6-v2", Pooling.MEAN, 256, "", false, 8);
 
     /** How a model's token vectors become one sentence vector (before normalization). */
     public enum Pooling {
@@ -41,15 +41,17 @@ public enum EmbeddingModel {
     private final int maxTokens;
     private final String queryInstruction;
     private final boolean queryInstructionByDefault;
+    private final int defaultMaxBatchSize;
 
     EmbeddingModel(String modelId, String resourceBase, Pooling pooling, int maxTokens, String queryInstruction,
-            boolean queryInstructionByDefault) {
+            boolean queryInstructionByDefault, int defaultMaxBatchSize) {
         this.modelId = modelId;
         this.resourceBase = resourceBase;
         this.pooling = pooling;
         this.maxTokens = maxTokens;
         this.queryInstruction = queryInstruction;
         this.queryInstructionByDefault = queryInstructionByDefault;
+        this.defaultMaxBatchSize = defaultMaxBatchSize;
     }
 
     /** The model chosen by measurement (docs/embeddings.md): bge-small-en-v1.5 int8. */
@@ -87,6 +89,16 @@ public enum EmbeddingModel {
      */
     public boolean queryInstructionByDefault() {
         return queryInstructionByDefault;
+    }
+
+    /**
+     * Texts per inference unless the options say otherwise. Measured (docs/embeddings.md): on
+     * this class of CPU the int8 models run no faster in batches than one text at a time, and
+     * alone their output does not depend on other texts, so int8 defaults to 1 (identical
+     * vectors for identical texts, always); fp32 gains from small batches and defaults to 8.
+     */
+    public int defaultMaxBatchSize() {
+        return defaultMaxBatchSize;
     }
 
     /** Class-path resource name of the ONNX graph. */

@@ -38,7 +38,7 @@ public final class OnnxEmbedder implements Embedder {
         this.options = options;
         this.tokenizer = tokenizer;
         this.onnx = onnx;
-        this.batcher = new DynamicBatcher(onnx::embed, model.modelId(), options.poolSize(), options.maxBatchSize(),
+        this.batcher = new DynamicBatcher(onnx::embed, model.modelId(), options.poolSize(), options.maxBatchSize(model),
                 options.maxBatchTokens());
         Boolean forced = options.queryInstruction();
         this.queryInstruction = !model.queryInstruction().isEmpty()

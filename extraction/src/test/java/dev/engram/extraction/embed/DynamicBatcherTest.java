@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The batching queue with a fake model whose "vector" names the sequence it came from, so any
@@ -115,11 +117,12 @@ class DynamicBatcherTest {
         }
     }
 
-    @Test
-    void aSmallRequestDoesNotWaitBehindABulkOne() throws Exception {
+    @ParameterizedTest
+    @ValueSource(ints = {1, 8})
+    void aSmallRequestDoesNotWaitBehindABulkOne(int maxBatch) throws Exception {
         FakeModel model = new FakeModel();
         model.sleepMillis = 5;
-        try (DynamicBatcher batcher = new DynamicBatcher(model, "fake", 1, 8, 8192);
+        try (DynamicBatcher batcher = new DynamicBatcher(model, "fake", 1, maxBatch, 8192);
              ExecutorService pool = Executors.newFixedThreadPool(2)) {
             List<int[]> bulk = new ArrayList<>();
             for (int i = 0; i < 400; i++) bulk.add(seq(i + 1, 4));
@@ -129,7 +132,9 @@ class DynamicBatcherTest {
             float[][] small = batcher.run(List.of(seq(9999, 3)));
             int after = model.calls.get();
             assertEquals(9999, small[0][0]);
-            assertTrue(after - before <= 2, "the small request waited " + (after - before) + " batches (of 50)");
+            // At most: the batch running when we read the count, one the bulk caller may start
+            // before the small request is queued, the bulk's turn ahead of it, and its own.
+            assertTrue(after - before <= 4, "the small request waited " + (after - before) + " batches, of " + 400 / maxBatch);
             assertTrue(!bulkResult.isDone(), "bulk still running when the small request finished");
             assertEquals(400, bulkResult.get().length);
         }

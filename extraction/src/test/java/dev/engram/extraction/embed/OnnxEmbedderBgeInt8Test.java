@@ -1,9 +1,10 @@
 package dev.engram.extraction.embed;
 
+/** Batches of up to 32 (the int8 default is 1), so batch-dependence is exercised. */
 class OnnxEmbedderBgeInt8Test extends EmbedderContract {
     @Override
     Embedder open() {
-        return OnnxEmbedder.load(EmbeddingModel.BGE_SMALL_EN_V15_Q, EmbedderOptions.builder().threads(2).build());
+        return OnnxEmbedder.load(EmbeddingModel.BGE_SMALL_EN_V15_Q, EmbedderOptions.builder().threads(2).maxBatchSize(32).build());
     }
 
     @Override

@@ -62,6 +62,11 @@ public final class DynamicBatcher implements AutoCloseable {
             waiting.add(request);
         }
         while (!request.done()) {
+            if (allTaken(request)) {
+                // Every text is in a batch another thread is running: wait for it, don't spin.
+                request.awaitDone();
+                break;
+            }
             slots.acquireUninterruptibly();
             try {
                 if (closed) {
@@ -74,6 +79,12 @@ public final class DynamicBatcher implements AutoCloseable {
             }
         }
         return request.get(modelId);
+    }
+
+    private boolean allTaken(Request request) {
+        synchronized (waiting) {
+            return request.next == request.tokens.length;
+        }
     }
 
     private void runOneBatch() {
@@ -92,24 +103,34 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
-    /** The next batch: one sequence from each waiting request in turn, until the batch is full. */
+    /**
+     * The next batch: one sequence from each waiting request in turn, until the batch is full.
+     * Requests served and not finished move to the back of the line, so the turn passes on
+     * across batches too (which matters most with small batches).
+     */
     private List<Slice> take() {
         List<Slice> items = new ArrayList<>();
+        List<Request> served = new ArrayList<>();
         int longest = 0;
         synchronized (waiting) {
             boolean progress = true;
+            fill:
             while (progress && items.size() < maxBatchSize) {
                 progress = false;
                 for (Iterator<Request> it = waiting.iterator(); it.hasNext() && items.size() < maxBatchSize; ) {
                     Request r = it.next();
                     int len = Math.max(longest, r.tokens[r.next].length);
-                    if (!items.isEmpty() && (long) len * (items.size() + 1) > maxBatchTokens) return items;
+                    if (!items.isEmpty() && (long) len * (items.size() + 1) > maxBatchTokens) break fill;
                     items.add(new Slice(r, r.next++));
                     longest = len;
                     progress = true;
-                    if (r.next == r.tokens.length) it.remove();
+                    it.remove();
+                    if (r.next < r.tokens.length) served.add(r);
                 }
+                for (Request r : served) waiting.add(r);
+                served.clear();
             }
+            for (Request r : served) waiting.add(r);
         }
         return items;
     }
@@ -160,13 +181,27 @@ public final class DynamicBatcher implements AutoCloseable {
         synchronized void complete(int index, float[] vector) {
             if (failure == null && results[index] == null) {
                 results[index] = vector;
-                remaining--;
+                if (--remaining == 0) notifyAll();
             }
         }
 
         synchronized void fail(Throwable e) {
             if (failure == null) failure = e;
             remaining = 0;
+            notifyAll();
+        }
+
+        /** Blocks until done; the running batches always finish (close waits for them). */
+        synchronized void awaitDone() {
+            boolean interrupted = false;
+            while (remaining != 0) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
         }
 
         synchronized float[][] get(String modelId) {

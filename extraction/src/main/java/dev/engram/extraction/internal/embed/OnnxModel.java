@@ -8,12 +8,14 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.engram.extraction.embed.EmbeddingException;
 import dev.engram.extraction.embed.EmbeddingModel;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One ONNX Runtime session of a BERT-style encoder, loaded from a class-path resource, that maps a
@@ -105,7 +107,7 @@ public final class OnnxModel implements AutoCloseable {
     /** Loads {@code model}'s tokenizer from the class path. */
     public static WordPieceTokenizer loadTokenizer(EmbeddingModel model) {
         byte[] bytes = readResource(model.tokenizerResource(), model);
-        return WordPieceTokenizer.fromJson(new java.io.ByteArrayInputStream(bytes), model.tokenizerResource());
+        return WordPieceTokenizer.fromJson(new ByteArrayInputStream(bytes), model.tokenizerResource());
     }
 
     public boolean hasTokenTypes() {
@@ -122,7 +124,7 @@ public final class OnnxModel implements AutoCloseable {
             if (hasTokenTypes) {
                 inputs.put("token_type_ids", OnnxTensor.createTensor(env, LongBuffer.wrap(new long[batch.ids().length]), shape));
             }
-            try (OrtSession.Result result = session.run(inputs, java.util.Set.of(outputName))) {
+            try (OrtSession.Result result = session.run(inputs, Set.of(outputName))) {
                 OnnxTensor hidden = (OnnxTensor) result.get(0);
                 FloatBuffer buffer = hidden.getFloatBuffer();
                 return Pooling.pool(buffer, batch, dim, model.pooling());
