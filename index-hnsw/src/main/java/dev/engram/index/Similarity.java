@@ -11,6 +11,8 @@ package dev.engram.index;
  *       (zero vectors are rejected), so the scan runs the dot-product kernel.
  *   <li>{@link #EUCLIDEAN}: the negated squared Euclidean distance, {@code -|a - b|²}.
  * </ul>
+ *
+ * <p>Immutable and thread-safe.
  */
 public enum Similarity {
     DOT_PRODUCT,

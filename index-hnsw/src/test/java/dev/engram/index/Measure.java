@@ -16,6 +16,7 @@ import java.util.Random;
  */
 public final class Measure {
     static final int K = 10;
+    static boolean latent;
 
     public static void main(String[] args) throws Exception {
         switch (args[0]) {
@@ -26,18 +27,31 @@ public final class Measure {
                     args.length > 6 && Boolean.parseBoolean(args[6]),
                     args.length > 7 ? Integer.parseInt(args[7]) : 1);
             case "crossover" -> crossover(Integer.parseInt(args[1]));
+            case "latent" -> {
+                latent = true;
+                recall(Integer.parseInt(args[1]), Integer.parseInt(args[2]), IndexConfig.DEFAULT_M,
+                        IndexConfig.DEFAULT_EF_CONSTRUCTION, true, args.length > 3 && Boolean.parseBoolean(args[3]), 1);
+            }
             default -> throw new IllegalArgumentException(args[0]);
         }
     }
 
     static void recall(int n, int dim, int m, int efc, boolean heuristic, boolean quantized, int threads) throws Exception {
         Random random = new Random(42);
-        float[][] data = Vectors.clustered(random, n, dim, Math.max(RecallTest.CLUSTERS, n / 10), RecallTest.NOISE);
+        float[][] data;
         float[][] queries = new float[200][];
-        for (int i = 0; i < queries.length; i++) queries[i] = perturb(random, data[random.nextInt(n)], RecallTest.QUERY_NOISE);
+        if (latent) {
+            float[][] all = Vectors.latent(random, n + queries.length, dim, 32, Math.max(16, n / 100));
+            data = java.util.Arrays.copyOf(all, n);
+            System.arraycopy(all, n, queries, 0, queries.length);
+        } else {
+            data = Vectors.clustered(random, n, dim, Math.max(RecallTest.CLUSTERS, n / 10), RecallTest.NOISE);
+            for (int i = 0; i < queries.length; i++) queries[i] = perturb(random, data[random.nextInt(n)], RecallTest.QUERY_NOISE);
+        }
         IndexConfig cfg = IndexConfig.defaults(dim).withM(m).withEfConstruction(efc).withQuantized(quantized);
         VectorIndex index = heuristic ? VectorIndex.create(cfg) : VectorIndex.createWithoutHeuristic(cfg);
         long t0 = System.nanoTime();
+        long c0 = cpuNanos();
         if (threads == 1) {
             for (float[] v : data) index.add(v);
         } else {
@@ -52,10 +66,11 @@ public final class Measure {
             for (Thread t : ts) t.join();
         }
         double build = (System.nanoTime() - t0) / 1e9;
+        double buildCpu = (cpuNanos() - c0) / 1e9;
         int[][] truth = new int[queries.length][];
         for (int i = 0; i < queries.length; i++) truth[i] = Vectors.bruteForce(Similarity.DOT_PRODUCT, data, queries[i], K, x -> true);
-        System.out.printf("n=%d dim=%d M=%d efC=%d heuristic=%s quantized=%s threads=%d build=%.2fs bytes/vector=%.0f%n",
-                n, dim, m, efc, heuristic, quantized, threads, build, (double) index.offHeapBytes() / n);
+        System.out.printf("%s n=%d dim=%d M=%d efC=%d heuristic=%s quantized=%s threads=%d build=%.2fs (cpu %.2fs) bytes/vector=%.0f%n",
+                latent ? "latent" : "clustered", n, dim, m, efc, heuristic, quantized, threads, build, buildCpu, (double) index.offHeapBytes() / n);
         for (int ef : new int[] {10, 16, 24, 32, 48, 64, 96, 128, 200, 256}) {
             SearchOptions o = SearchOptions.defaults().withStrategy(SearchOptions.Strategy.HNSW).withEfSearch(ef);
             double r = 0;

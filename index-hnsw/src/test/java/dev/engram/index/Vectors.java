@@ -21,6 +21,32 @@ final class Vectors {
         return out;
     }
 
+    /**
+     * Vectors with a low intrinsic dimension, closer to sentence embeddings than {@link #clustered}:
+     * clustered points in a {@code latent}-dimensional space, mapped to {@code dim} dimensions by one
+     * fixed random linear map, plus a little isotropic noise, normalized.
+     */
+    static float[][] latent(Random random, int n, int dim, int latent, int clusters) {
+        float[][] map = new float[dim][latent];
+        for (float[] row : map) for (int j = 0; j < latent; j++) row[j] = (float) random.nextGaussian();
+        float[][] centres = new float[clusters][];
+        for (int c = 0; c < clusters; c++) centres[c] = gaussianUnit(random, latent);
+        float[][] out = new float[n][];
+        float[] z = new float[latent];
+        for (int i = 0; i < n; i++) {
+            float[] centre = centres[random.nextInt(clusters)];
+            for (int j = 0; j < latent; j++) z[j] = centre[j] + (float) random.nextGaussian() * 0.5f;
+            float[] v = new float[dim];
+            for (int d = 0; d < dim; d++) {
+                float s = 0;
+                for (int j = 0; j < latent; j++) s += map[d][j] * z[j];
+                v[d] = s + (float) random.nextGaussian() * 0.3f;
+            }
+            out[i] = normalize(v);
+        }
+        return out;
+    }
+
     static float[] gaussianUnit(Random random, int dim) {
         float[] v = new float[dim];
         for (int j = 0; j < dim; j++) v[j] = (float) random.nextGaussian();

@@ -11,7 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -185,8 +185,9 @@ public final class IndexFile {
 
     /**
      * Maps and verifies {@code file}; returns the graph over the mapped regions. The mapping is
-     * private (copy-on-write): later changes stay in memory. When the file cannot be opened for
-     * writing, it is read into memory instead.
+     * private (copy-on-write): later changes stay in memory. Java maps privately only through a
+     * channel open for writing; when the file cannot be opened so (permissions, read-only file
+     * system), it is read into memory instead. A missing file still fails with NoSuchFileException.
      */
     public static HnswGraph read(Path file) throws IOException {
         Arena arena = Arena.ofShared();
@@ -204,7 +205,7 @@ public final class IndexFile {
     private static MemorySegment map(Path file, Arena arena) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             return ch.map(FileChannel.MapMode.PRIVATE, 0, ch.size(), arena);
-        } catch (AccessDeniedException e) {
+        } catch (FileSystemException e) { // no write permission, read-only file system, …: read a copy
             try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                 MemorySegment mem = arena.allocate(ch.size(), 64);
                 ByteBuffer b = mem.asByteBuffer();
