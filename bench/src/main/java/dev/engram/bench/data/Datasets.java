@@ -1,0 +1,148 @@
+package dev.engram.bench.data;
+
+import dev.engram.bench.BenchEnv;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
+import dev.engram.extraction.embed.EmbedderOptions;
+import dev.engram.extraction.embed.EmbeddingModel;
+import dev.engram.extraction.embed.OnnxEmbedder;
+
+/**
+ * The benchmark data sets: real sentence embeddings (cached) and a seeded synthetic clustered set.
+ * Not thread-safe; call from the suite's main thread.
+ */
+public final class Datasets {
+    public static final int QUERIES = 1_000;
+    private static final int BATCH = 32;
+    private static final int EMBED_THREADS = 2;
+
+    /** The project's default embedding model. */
+    static final EmbeddingModel MODEL = EmbeddingModel.BGE_SMALL_EN_V15_Q;
+
+    private Datasets() {}
+
+    /**
+     * {@code base} real sentences embedded as passages by the extraction module's
+     * {@link OnnxEmbedder} with the default model (bge-small-en-v1.5 int8), plus {@link #QUERIES}
+     * held-out sentences as queries. The vectors are cached in {@link BenchEnv#cacheDir()} under
+     * a key of corpus fingerprint and model; a missing, stale or corrupt cache is re-embedded.
+     */
+    public static Dataset real(int base) {
+        long t0 = System.nanoTime();
+        List<String> sentences = SentenceCorpus.load(base + QUERIES);
+        if (sentences.size() < base + QUERIES) {
+            throw new IllegalStateException("only " + sentences.size() + " distinct sentences under " + SentenceCorpus.ROOTS
+                    + ", need " + (base + QUERIES) + ": install more documentation (e.g. apt-get install debian-reference-en"
+                    + " python3-doc) or run with fewer vectors");
+        }
+        String fingerprint = SentenceCorpus.fingerprint(sentences);
+        String key = "real/" + MODEL.modelId() + "/engram-onnx-embedder/" + sentences.size() + "/" + fingerprint;
+        System.out.printf("corpus: %,d distinct sentences from %s in %.1f s (sha256 %s…)%n",
+                sentences.size(), SentenceCorpus.ROOTS, (System.nanoTime() - t0) / 1e9, fingerprint.substring(0, 12));
+        Path cache = BenchEnv.cacheDir().resolve("real-" + MODEL.modelId() + "-" + sentences.size() + ".vec");
+        try {
+            float[][] all = MatrixFile.readFloats(cache, key);
+            if (all == null) {
+                System.out.printf("embedding %,d sentences with %s on %d threads (first run only, several minutes; cached in %s)%n",
+                        sentences.size(), MODEL.modelId(), EMBED_THREADS, cache);
+                all = embed(sentences);
+                MatrixFile.writeFloats(cache, key, all);
+                Files.write(BenchEnv.cacheDir().resolve("real-sentences.txt"), sentences, StandardCharsets.UTF_8);
+            } else {
+                System.out.println("embeddings: cached " + cache);
+            }
+            float[][] queries = java.util.Arrays.copyOfRange(all, 0, QUERIES);
+            float[][] vectors = java.util.Arrays.copyOfRange(all, QUERIES, all.length);
+            return new Dataset("real", key, vectors, queries,
+                    "Debian docs under /usr/share/doc, " + sentences.size() + " distinct sentences, " + MODEL.modelId());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Unit vectors around {@code clusters} random unit centroids (Gaussian noise, sigma 0.05 per
+     * dimension, so noise and centroid have similar norms), queries from the same distribution.
+     */
+    public static Dataset synthetic(int base, int dim, int clusters, long seed) {
+        Random r = new Random(seed);
+        float[][] centroids = new float[clusters][];
+        for (int c = 0; c < clusters; c++) {
+            float[] v = new float[dim];
+            for (int j = 0; j < dim; j++) v[j] = (float) r.nextGaussian();
+            centroids[c] = normalize(v);
+        }
+        float[][] all = new float[base + QUERIES][];
+        for (int i = 0; i < all.length; i++) {
+            float[] c = centroids[r.nextInt(clusters)];
+            float[] v = new float[dim];
+            for (int j = 0; j < dim; j++) v[j] = c[j] + (float) (0.05 * r.nextGaussian());
+            all[i] = normalize(v);
+        }
+        String key = "synthetic/" + dim + "/" + clusters + "/" + base + "/" + Long.toHexString(seed);
+        return new Dataset("synthetic", key, java.util.Arrays.copyOfRange(all, QUERIES, all.length),
+                java.util.Arrays.copyOfRange(all, 0, QUERIES),
+                "synthetic: " + clusters + " Gaussian clusters, sigma 0.05/dim, seed 0x" + Long.toHexString(seed));
+    }
+
+    static float[] normalize(float[] v) {
+        double s = 0;
+        for (float x : v) s += (double) x * x;
+        float inv = (float) (1 / Math.sqrt(s));
+        for (int i = 0; i < v.length; i++) v[i] *= inv;
+        return v;
+    }
+
+    /** Embeds in fixed batches of similar length (less padding); results do not depend on thread timing. */
+    private static float[][] embed(List<String> sentences) {
+        int n = sentences.size();
+        int[] order = IntStream.range(0, n).boxed()
+                .sorted(Comparator.comparingInt((Integer i) -> sentences.get(i).length()).thenComparingInt(i -> i))
+                .mapToInt(Integer::intValue).toArray();
+        float[][] out = new float[n][];
+        int batches = (n + BATCH - 1) / BATCH;
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        long t0 = System.nanoTime();
+        EmbedderOptions options = EmbedderOptions.builder().threads(1).poolSize(EMBED_THREADS).build();
+        try (OnnxEmbedder embedder = OnnxEmbedder.load(MODEL, options)) {
+            ExecutorService pool = Executors.newFixedThreadPool(EMBED_THREADS);
+            List<Future<?>> fs = new ArrayList<>();
+            for (int t = 0; t < EMBED_THREADS; t++) {
+                fs.add(pool.submit(() -> {
+                    for (int b; (b = next.getAndIncrement()) < batches; ) {
+                        int from = b * BATCH, to = Math.min(n, from + BATCH);
+                        List<String> texts = new ArrayList<>(to - from);
+                        for (int i = from; i < to; i++) texts.add(sentences.get(order[i]));
+                        List<float[]> vs = embedder.embedBatch(texts);
+                        for (int i = from; i < to; i++) out[order[i]] = vs.get(i - from);
+                        int d = done.incrementAndGet();
+                        if (d % Math.max(1, batches / 20) == 0) {
+                            double s = (System.nanoTime() - t0) / 1e9;
+                            System.out.printf("  embedded %,d / %,d (%.0f sentences/s)%n", Math.min(n, d * BATCH), n, d * BATCH / s);
+                        }
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : fs) f.get();
+            pool.shutdown();
+        } catch (Exception e) {
+            throw new IllegalStateException("embedding the corpus failed", e);
+        }
+        System.out.printf("embedded %,d sentences in %.0f s%n", n, (System.nanoTime() - t0) / 1e9);
+        return out;
+    }
+}
