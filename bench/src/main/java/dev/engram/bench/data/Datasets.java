@@ -65,7 +65,7 @@ public final class Datasets {
             }
             float[][] queries = java.util.Arrays.copyOfRange(all, 0, QUERIES);
             float[][] vectors = java.util.Arrays.copyOfRange(all, QUERIES, all.length);
-            return new Dataset("real", key, vectors, queries,
+            return new Dataset("real", key, cache, vectors, queries,
                     "Debian docs under /usr/share/doc, " + sentences.size() + " distinct sentences, " + MODEL.modelId());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -92,7 +92,13 @@ public final class Datasets {
             all[i] = normalize(v);
         }
         String key = "synthetic/" + dim + "/" + clusters + "/" + base + "/" + Long.toHexString(seed);
-        return new Dataset("synthetic", key, java.util.Arrays.copyOfRange(all, QUERIES, all.length),
+        Path file = BenchEnv.cacheDir().resolve("synthetic-" + base + "-" + Long.toHexString(seed) + ".vec");
+        try {
+            if (MatrixFile.readFloats(file, key) == null) MatrixFile.writeFloats(file, key, all);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return new Dataset("synthetic", key, file, java.util.Arrays.copyOfRange(all, QUERIES, all.length),
                 java.util.Arrays.copyOfRange(all, 0, QUERIES),
                 "synthetic: " + clusters + " Gaussian clusters, sigma 0.05/dim, seed 0x" + Long.toHexString(seed));
     }
