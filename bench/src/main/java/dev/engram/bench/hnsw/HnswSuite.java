@@ -3,9 +3,7 @@ package dev.engram.bench.hnsw;
 import dev.engram.bench.BenchEnv;
 import dev.engram.bench.data.Dataset;
 import dev.engram.bench.data.Datasets;
-import java.io.BufferedReader;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,7 +22,8 @@ import java.util.Map;
  * single-thread QPS at the first ef reaching recall@10 ≥ 0.95).
  *
  * <p>{@code --quick} shortens the JMH runs (2×1 s warm-up, 3×1 s measurement instead of 3×1 s
- * and 5×2 s) and drops the synthetic 100k set; everything else is the same.
+ * and 5×2 s), uses a 10k synthetic set only, and skips hnswlib at 100k (its scalar build is the
+ * slowest and it is not in the RESULT line); everything else is the same.
  */
 public final class HnswSuite {
     private static final long SYNTHETIC_SEED = 0x5EED_0384L;
@@ -67,9 +66,27 @@ public final class HnswSuite {
                 System.out.println();
                 System.out.println("== " + title);
                 Map<String, Map<String, String>> rows = new LinkedHashMap<>();
-                for (String lib : libs) {
-                    Map<String, String> row = runWorker(lib, d, n, gtFile, gtKey, fgtFile, fgtKey, quick);
-                    rows.put(lib, row);
+                List<WorkerProcess> workers = new ArrayList<>();
+                try {
+                    for (String lib : libs) {
+                        if (quick && n >= MAX_BASE && lib.equals("hnswlib")) {
+                            System.out.println("  (--quick: hnswlib skipped at " + n + ", its scalar build takes the longest)");
+                            continue;
+                        }
+                        WorkerProcess w;
+                        try {
+                            w = WorkerProcess.start(lib, d, n, gtFile, gtKey, fgtFile, fgtKey, quick);
+                        } catch (IOException e) {
+                            System.out.println("  " + e.getMessage());
+                            rows.put(lib, new LinkedHashMap<>(Map.of("lib", lib, "failed", "worker failed")));
+                            continue;
+                        }
+                        workers.add(w);
+                        for (Map<String, String> row : w.rows()) rows.put(row.get("lib"), row);
+                    }
+                    measureThroughput(workers, quick ? (n >= MAX_BASE ? QUICK_LARGE_KINDS : KINDS) : KINDS, quick ? 2 : 3);
+                } finally {
+                    for (WorkerProcess w : workers) w.close();
                 }
                 tables.put(title, rows);
                 printTable(title, rows);
@@ -94,43 +111,58 @@ public final class HnswSuite {
         return String.format("%.2f", Double.parseDouble(qa) / Double.parseDouble(qb));
     }
 
-    private static Map<String, String> runWorker(String lib, Dataset d, int n, Path gt, String gtKey, Path fgt, String fgtKey,
-            boolean quick) throws Exception {
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java);
-        cmd.add(System.getenv().getOrDefault("ENGRAM_BENCH_WORKER_HEAP", "-Xmx6g"));
-        cmd.addAll(List.of(BenchEnv.jvmFlags()));
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Worker.class.getName(), lib, d.file().toString(), d.key(),
-                Integer.toString(n), gt.toString(), gtKey, fgt.toString(), fgtKey, Boolean.toString(quick)));
-        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        Map<String, String> row = new LinkedHashMap<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-            for (String line; (line = r.readLine()) != null; ) {
-                if (line.startsWith("ROW ")) {
-                    for (String kv : line.substring(4).split(" ")) {
-                        int eq = kv.indexOf('=');
-                        row.put(kv.substring(0, eq), kv.substring(eq + 1));
+    /** One throughput measurement: which column, at which recall target's ef, threads, filtered. */
+    record Kind(String column, String efKey, int threads, boolean filtered) {}
+
+    static final List<Kind> KINDS = List.of(new Kind("qps95", "ef95", 1, false), new Kind("qps99", "ef99", 1, false),
+            new Kind("qps95_2t", "ef95", 2, false), new Kind("fqps", "ef95", 1, true));
+    static final List<Kind> QUICK_LARGE_KINDS = KINDS.subList(0, 2);
+
+    /**
+     * JMH throughput for every variant of every live worker, interleaved: each round measures
+     * every kind once per variant, in the same order, and the table shows the median over rounds.
+     * The load of this shared machine drifts over minutes; interleaving gives every library the
+     * same mix of it, which is what keeps the ratios meaningful.
+     */
+    private static void measureThroughput(List<WorkerProcess> workers, List<Kind> kinds, int rounds) throws Exception {
+        Map<Map<String, String>, Map<String, List<Double>>> values = new LinkedHashMap<>();
+        for (int round = 1; round <= rounds; round++) {
+            StringBuilder progress = new StringBuilder("  round " + round + "/" + rounds + ":");
+            for (Kind kind : kinds) {
+                for (WorkerProcess w : workers) {
+                    for (Map<String, String> row : w.rows()) {
+                        int ef = Integer.parseInt(row.getOrDefault(kind.efKey(), "-1"));
+                        if (ef <= 0) continue;
+                        String variant = row.get("lib");
+                        boolean exact = variant.endsWith("-exact");
+                        if (exact && kind.column().equals("qps99")) continue; // exact: the same run as qps95
+                        double qps = w.run(variant, ef, kind.threads(), kind.filtered());
+                        values.computeIfAbsent(row, r -> new LinkedHashMap<>()).computeIfAbsent(kind.column(), c -> new ArrayList<>()).add(qps);
+                        progress.append(String.format(" %s/%s=%.0f", variant, kind.column(), qps));
                     }
-                } else if (!line.isBlank()) {
-                    System.out.println("  [" + lib + "] " + line);
                 }
             }
+            System.out.println(progress);
         }
-        int rc = p.waitFor();
-        if (rc != 0 || row.isEmpty()) {
-            System.out.println("  " + lib + ": worker failed (exit " + rc + "), see its output above");
-            row.put("failed", "exit " + rc);
-        }
-        return row;
+        values.forEach((row, byKind) -> byKind.forEach((column, list) -> {
+            List<Double> sorted = list.stream().sorted().toList();
+            double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
+                    : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+            row.put(column, String.format("%.0f", median));
+            row.put(column + "_range", String.format("%.0f-%.0f", sorted.getFirst(), sorted.getLast()));
+            if (row.get("lib").endsWith("-exact") && column.equals("qps95")) {
+                row.put("qps99", row.get(column));
+                row.put("qps99_range", row.get(column + "_range"));
+            }
+        }));
     }
 
     static void printTable(String title, Map<String, Map<String, String>> rows) {
         System.out.println();
         System.out.println(title);
-        String fmt = "%-13s %8s %9s %12s %9s %12s %9s %11s %15s%n";
-        System.out.printf(fmt, "library", "build s", "B/vector", "ef@.95 (rec)", "QPS@.95", "ef@.99 (rec)", "QPS@.99", "2T QPS@.95",
-                "10% filt rec/QPS");
+        String fmt = "%-13s %8s %9s %12s %8s %12s %12s %8s %11s %16s%n";
+        System.out.printf(fmt, "library", "build s", "B/vector", "ef@.95 (rec)", "QPS@.95", "(range)", "ef@.99 (rec)", "QPS@.99",
+                "2T QPS@.95", "10% filt rec/QPS");
         for (var e : rows.entrySet()) {
             Map<String, String> r = e.getValue();
             if (r.containsKey("failed")) {
@@ -138,7 +170,7 @@ public final class HnswSuite {
                 continue;
             }
             System.out.printf(fmt, e.getKey(), r.get("build_s"), r.get("bytes_per_vector"), efCell(r, "ef95", "recall95"),
-                    r.getOrDefault("qps95", "-"), efCell(r, "ef99", "recall99"), r.getOrDefault("qps99", "-"),
+                    r.getOrDefault("qps95", "-"), r.getOrDefault("qps95_range", "-"), efCell(r, "ef99", "recall99"), r.getOrDefault("qps99", "-"),
                     r.getOrDefault("qps95_2t", "-"), r.getOrDefault("frecall", "-") + "/" + r.getOrDefault("fqps", "-"));
         }
     }

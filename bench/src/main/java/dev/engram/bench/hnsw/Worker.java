@@ -3,7 +3,10 @@ package dev.engram.bench.hnsw;
 import dev.engram.bench.BenchEnv;
 import dev.engram.bench.data.Datasets;
 import dev.engram.bench.data.MatrixFile;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,9 +23,10 @@ import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
  * Measures one library on one data set size, in a JVM of its own (started by {@link HnswSuite}):
- * single-threaded build time, memory, a recall sweep over ef, then JMH throughput at the first ef
- * reaching recall@10 ≥ 0.95 and ≥ 0.99 (1 thread), at 0.95 on 2 threads, and filtered at 10%
- * selectivity. Prints one line {@code ROW key=value …} for the suite to collect.
+ * single-threaded build time, memory, a recall sweep over ef (unfiltered, and filtered at 10%
+ * selectivity), printed as {@code ROW key=value …} per variant, then {@code READY}. It then
+ * answers {@code RUN variant ef threads filtered} on stdin with one JMH throughput measurement
+ * ({@code QPS median-ops/s}) until {@code END}, so the suite can interleave libraries in rounds.
  *
  * <p>Arguments: library, data file, data key, base size, ground-truth file, its key, filtered
  * ground-truth file, its key, quick (true/false).
@@ -72,7 +76,48 @@ public final class Worker {
         row.put("filter", index.filterMechanism().replace(' ', '_'));
         System.err.printf("%s n=%d: built in %.1f s, %.0f bytes/vector%n", lib, n, buildSec, (heapRetained + index.offHeapBytes()) / (double) n);
 
-        // Recall sweep (plain harness: recall is a property of the graph, not a timing).
+        Map<String, AnnIndex> variants = new LinkedHashMap<>();
+        Map<String, Map<String, String>> rows = new LinkedHashMap<>();
+        variants.put(index.name(), index);
+        rows.put(index.name(), row);
+        if (index instanceof EngramAnn engram) {
+            Map<String, String> exact = new LinkedHashMap<>(row);
+            exact.put("lib", "engram-exact");
+            AnnIndex e = engram.exact();
+            exact.put("filter", e.filterMechanism().replace(' ', '_'));
+            variants.put(e.name(), e);
+            rows.put(e.name(), exact);
+        }
+        for (var v : variants.entrySet()) {
+            sweep(v.getValue(), queries, gt, gtFiltered, filter, rows.get(v.getKey()));
+            emit(rows.get(v.getKey()));
+        }
+        System.out.println("READY");
+        System.out.flush();
+
+        // Throughput on request, so that the suite can interleave the libraries' measurements
+        // in rounds (the machine's load changes over minutes; every library sees the same mix).
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        for (String cmd; (cmd = in.readLine()) != null && !cmd.equals("END"); ) {
+            String[] c = cmd.split(" "); // RUN variant ef threads filtered
+            AnnIndex v = variants.get(c[1]);
+            String qps = jmh(v, queries, Integer.parseInt(c[2]), Boolean.parseBoolean(c[4]) ? filter : null, Integer.parseInt(c[3]), quick);
+            System.out.println("QPS " + qps);
+            System.out.flush();
+        }
+        index.close();
+    }
+
+    private static void emit(Map<String, String> row) {
+        StringBuilder line = new StringBuilder("ROW");
+        row.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
+        System.out.println(line);
+    }
+
+    /** Recall sweep over ef (plain harness: recall is a property of the graph, not a timing), filtered recall at ef95. */
+    private static void sweep(AnnIndex index, float[][] queries, int[][] gt, int[][] gtFiltered, BitSet filter,
+            Map<String, String> row) throws Exception {
+        String lib = index.name();
         int ef95 = -1, ef99 = -1;
         double r95 = 0, r99 = 0;
         StringBuilder sweep = new StringBuilder();
@@ -98,20 +143,7 @@ public final class Worker {
         row.put("recall95", String.format("%.4f", r95));
         row.put("ef99", Integer.toString(ef99));
         row.put("recall99", String.format("%.4f", r99));
-
-        // Throughput under JMH.
-        if (ef95 > 0) {
-            row.put("qps95", jmh(index, queries, ef95, null, 1, quick));
-            row.put("qps95_2t", jmh(index, queries, ef95, null, 2, quick));
-            row.put("frecall", String.format("%.4f", recall(index, queries, gtFiltered, ef95, filter)));
-            row.put("fqps", jmh(index, queries, ef95, filter, 1, quick));
-        }
-        if (ef99 > 0) row.put("qps99", jmh(index, queries, ef99, null, 1, quick));
-        index.close();
-
-        StringBuilder line = new StringBuilder("ROW");
-        row.forEach((k, v) -> line.append(' ').append(k).append('=').append(v));
-        System.out.println(line);
+        if (ef95 > 0) row.put("frecall", String.format("%.4f", recall(index, queries, gtFiltered, ef95, filter)));
     }
 
     static double recall(AnnIndex index, float[][] queries, int[][] gt, int ef, BitSet filter) throws Exception {
@@ -123,7 +155,7 @@ public final class Worker {
         return sum / queries.length;
     }
 
-    /** Median ops/s over the measurement iterations, "median±halfrange" for the table. */
+    /** Median ops/s over the JMH measurement iterations. */
     static String jmh(AnnIndex index, float[][] queries, int ef, BitSet filter, int threads, boolean quick) throws Exception {
         SearchBench.index = index;
         SearchBench.queries = queries;
@@ -133,8 +165,8 @@ public final class Worker {
                 .include(SearchBench.class.getName() + ".search")
                 .forks(0)
                 .threads(threads)
-                .warmupIterations(quick ? 2 : 3).warmupTime(TimeValue.seconds(1))
-                .measurementIterations(quick ? 3 : 5).measurementTime(TimeValue.seconds(quick ? 1 : 2))
+                .warmupIterations(quick ? 1 : 2).warmupTime(TimeValue.seconds(1))
+                .measurementIterations(quick ? 2 : 3).measurementTime(TimeValue.seconds(1))
                 .jvmArgsAppend(BenchEnv.jvmFlags())
                 .verbosity(VerboseMode.SILENT)
                 .build();
