@@ -10,6 +10,7 @@ import org.apache.lucene.index.FloatVectorValues;
 import org.apache.lucene.index.VectorSimilarityFunction;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopKnnCollector;
+import org.apache.lucene.search.knn.KnnSearchStrategy;
 import org.apache.lucene.util.FixedBitSet;
 import org.apache.lucene.util.hnsw.HnswGraph;
 import org.apache.lucene.util.hnsw.HnswGraphBuilder;
@@ -61,7 +62,11 @@ final class LuceneAnn implements AnnIndex {
 
     private int[] run(float[] query, int k, int ef, FixedBitSet accept) throws IOException {
         RandomVectorScorer scorer = flat.getRandomVectorScorer(VectorSimilarityFunction.DOT_PRODUCT, values, query);
-        TopKnnCollector collector = new TopKnnCollector(Math.max(k, ef), Integer.MAX_VALUE);
+        // Filtered searches get the strategy Lucene's own KNN queries use, so that Lucene switches
+        // to its ACORN-style filtered searcher when the filter is selective.
+        TopKnnCollector collector = accept == null
+                ? new TopKnnCollector(Math.max(k, ef), Integer.MAX_VALUE)
+                : new TopKnnCollector(Math.max(k, ef), Integer.MAX_VALUE, KnnSearchStrategy.Hnsw.DEFAULT);
         HnswGraphSearcher.search(scorer, collector, views.get(), accept);
         ScoreDoc[] docs = collector.topDocs().scoreDocs;
         int[] out = new int[Math.min(k, docs.length)];
@@ -81,7 +86,7 @@ final class LuceneAnn implements AnnIndex {
 
     @Override
     public String filterMechanism() {
-        return "FixedBitSet acceptOrds (Lucene picks its filtered strategy)";
+        return "FixedBitSet acceptOrds, KnnSearchStrategy.Hnsw.DEFAULT (ACORN-style below its threshold)";
     }
 
     @Override
