@@ -22,8 +22,8 @@ public final class GraphSearcher {
 
     static float score(GraphStore g, SearchScratch sc, int node) {
         return sc.approximate
-                ? g.approxScore(sc.codesSegment, sc.queryScale, sc.queryNorm, node)
-                : g.score(sc.query, sc.queryOffset, node);
+                ? g.approxScore(sc.codes, sc.queryScale, sc.queryNorm, node)
+                : g.score(sc.query, node);
     }
 
     /** Greedy walk on one upper layer from {@code cur}; returns the packed best (score, node). */
@@ -107,18 +107,17 @@ public final class GraphSearcher {
         long ep = graph.entry();
         if (ep == -1) return SearchResults.empty();
         int cap = graph.size();
-        MemorySegment q = MemorySegment.ofArray(query);
         int width = Math.max(ef, k);
         if (g.quantized) {
-            MemorySegment codes = sc.codes(g.dim);
+            byte[] codes = sc.codes(g.dim);
             float scale = Quantizer.scale(query);
-            Quantizer.encode(query, scale, codes, 0);
+            Quantizer.encode(query, scale, codes);
             sc.approximate = true;
             sc.queryScale = scale;
             sc.queryNorm = Quantizer.squaredNorm(query);
             width = Math.max(width, RERANK_OVERSAMPLE * k);
         } else {
-            sc.exactQuery(q, 0);
+            sc.exactQuery(query);
         }
         int cur = (int) ep;
         float curScore = score(g, sc, cur);
@@ -135,10 +134,10 @@ public final class GraphSearcher {
         long[] found = sc.drainBuffer(sc.results.size());
         int n = sc.results.drainDescending(found);
         if (g.quantized) { // re-rank the oversampled candidates on the float vectors
-            sc.exactQuery(q, 0);
+            sc.exactQuery(query);
             for (int i = 0; i < n; i++) {
                 int node = LongHeap.node(found[i]);
-                found[i] = LongHeap.pack(g.score(q, 0, node), node);
+                found[i] = LongHeap.pack(g.score(query, node), node);
             }
             Arrays.sort(found, 0, n);
             reverse(found, n);
@@ -150,7 +149,6 @@ public final class GraphSearcher {
     public static SearchResults exact(HnswGraph graph, float[] query, int k, Filter filter, SearchScratch sc) {
         GraphStore g = graph.store;
         int cap = graph.size();
-        MemorySegment q = MemorySegment.ofArray(query);
         LongHeap top = sc.results;
         top.clear();
         if (filter.bitmap() != null) {
@@ -158,13 +156,13 @@ public final class GraphSearcher {
             while (it.hasNext()) {
                 int node = it.next();
                 if (node < 0 || node >= cap) break; // bitmap iterates in unsigned order
-                if (!g.isDeleted(node)) top.offer(LongHeap.pack(g.score(q, 0, node), node), k);
+                if (!g.isDeleted(node)) top.offer(LongHeap.pack(g.score(query, node), node), k);
             }
         } else {
             boolean restricts = filter.restricts();
             for (int node = 0; node < cap; node++) {
                 if (g.isDeleted(node) || restricts && !filter.accepts(node)) continue;
-                top.offer(LongHeap.pack(g.score(q, 0, node), node), k);
+                top.offer(LongHeap.pack(g.score(query, node), node), k);
             }
         }
         long[] found = sc.drainBuffer(top.size());

@@ -214,7 +214,7 @@ public final class GraphStore {
     // ---- scoring ----
 
     /** The exact score of the float query {@code q} against node {@code node}. */
-    public float score(MemorySegment q, long qOff, int node) {
+    public float score(float[] q, int node) {
         MemorySegment s;
         long o;
         if (quantized) {
@@ -225,17 +225,11 @@ public final class GraphStore {
             o = nodes.offset(node);
         }
         return similarity == Similarity.EUCLIDEAN
-                ? -Kernels.squareDistance(q, qOff, s, o, dim)
-                : Kernels.dot(q, qOff, s, o, dim);
+                ? -Kernels.squareDistance(q, s, o, dim)
+                : Kernels.dot(q, s, o, dim);
     }
 
-    /** The exact score between two stored nodes. */
-    public float score(int a, int b) {
-        RecordStore st = quantized ? floats : nodes;
-        return score(st.segment(a), st.offset(a), b);
-    }
-
-    /** Where the float vector of {@code node} lives (for using a stored node as a query). */
+    /** Where the float vector of {@code node} lives. */
     public MemorySegment vectorSegment(int node) {
         return quantized ? floats.segment(node) : nodes.segment(node);
     }
@@ -245,10 +239,10 @@ public final class GraphStore {
     }
 
     /** The approximate score of a quantized query (codes, scale, squared norm) against {@code node}. */
-    public float approxScore(MemorySegment codes, float qScale, float qNorm, int node) {
+    public float approxScore(byte[] codes, float qScale, float qNorm, int node) {
         MemorySegment s = nodes.segment(node);
         long o = nodes.offset(node);
-        float dot = qScale * s.get(FLOAT, o + scaleOff) * Kernels.dotInt8(codes, 0, s, o, dim);
+        float dot = qScale * s.get(FLOAT, o + scaleOff) * Kernels.dotInt8(codes, s, o, dim);
         return similarity == Similarity.EUCLIDEAN ? 2 * dot - qNorm - s.get(FLOAT, o + normOff) : dot;
     }
 

@@ -2,7 +2,6 @@ package dev.engram.index.internal;
 
 import dev.engram.index.IndexConfig;
 import java.lang.foreign.Arena;
-import java.lang.foreign.MemorySegment;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -127,7 +126,9 @@ public final class HnswGraph implements AutoCloseable {
         }
         int cap = size;
         int maxLevel = (int) (ep >>> 32);
-        sc.exactQuery(store.vectorSegment(ord), store.vectorOffset(ord));
+        float[] v = sc.vectorBuffer(store.dim);
+        store.readVector(ord, v);
+        sc.exactQuery(v);
         int cur = (int) ep;
         float curScore = GraphSearcher.score(store, sc, cur);
         for (int l = maxLevel; l > level; l--) {
@@ -157,7 +158,7 @@ public final class HnswGraph implements AutoCloseable {
             if (kept == 0) continue;
             cur = ids[0];
             int[] selected = sc.selected;
-            int chosen = select(ids, scores, kept, config.m(), selected);
+            int chosen = select(ids, scores, kept, config.m(), selected, sc.candidate);
             synchronized (store.lock(ord)) {
                 store.setNeighbors(ord, l, selected, chosen);
             }
@@ -181,11 +182,11 @@ public final class HnswGraph implements AutoCloseable {
             float[] scores = sc.scores;
             int n = store.neighbors(node, level, ids);
             ids[n++] = ord;
-            MemorySegment q = store.vectorSegment(node);
-            long qo = store.vectorOffset(node);
-            for (int i = 0; i < n; i++) scores[i] = store.score(q, qo, ids[i]);
+            float[] base = sc.candidate;
+            store.readVector(node, base);
+            for (int i = 0; i < n; i++) scores[i] = store.score(base, ids[i]);
             sortDescending(ids, scores, n);
-            int chosen = select(ids, scores, n, max, sc.selected);
+            int chosen = select(ids, scores, n, max, sc.selected, base);
             store.setNeighbors(node, level, sc.selected, chosen);
         }
     }
@@ -196,7 +197,7 @@ public final class HnswGraph implements AutoCloseable {
      * node than to every neighbour already kept, which spreads links over directions and keeps
      * clusters connected. Without it: simply the {@code max} closest.
      */
-    int select(int[] ids, float[] scores, int n, int max, int[] out) {
+    int select(int[] ids, float[] scores, int n, int max, int[] out, float[] buf) {
         if (!heuristic || n <= max) {
             int c = Math.min(n, max);
             System.arraycopy(ids, 0, out, 0, c);
@@ -206,8 +207,9 @@ public final class HnswGraph implements AutoCloseable {
         for (int i = 0; i < n && chosen < max; i++) {
             int c = ids[i];
             boolean good = true;
+            if (chosen > 0) store.readVector(c, buf);
             for (int j = 0; j < chosen; j++) {
-                if (store.score(c, out[j]) > scores[i]) {
+                if (store.score(buf, out[j]) > scores[i]) {
                     good = false;
                     break;
                 }

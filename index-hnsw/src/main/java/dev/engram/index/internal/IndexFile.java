@@ -268,10 +268,24 @@ public final class IndexFile {
         if (size == 0 ? entry != -1 : (entry < 0 || (int) entry >= size || (int) entry < 0)) {
             throw new CorruptIndexException(file, 88, "invalid entry point " + entry + " for " + size + " nodes");
         }
-        MemorySegment nodes = region(file, m, 104, (long) size * probe.nodes.recordSize(), 152, "nodes");
-        MemorySegment upper = region(file, m, 120, (long) slots * probe.upperSlotSize, 156, "upper levels");
-        MemorySegment floats = config.quantized()
-                ? region(file, m, 136, (long) size * probe.floats.recordSize(), 160, "float vectors") : null;
+        // the layout is fully determined by the counts: require exactly it, so no byte goes unchecked
+        long nodesLen = (long) size * probe.nodes.recordSize();
+        long upperAt = align64(HEADER + nodesLen);
+        long upperLen = (long) slots * probe.upperSlotSize;
+        long floatsAt = config.quantized() ? align64(upperAt + upperLen) : 0;
+        long floatsLen = config.quantized() ? (long) size * probe.floats.recordSize() : 0;
+        long end = align64(config.quantized() ? floatsAt + floatsLen : upperAt + upperLen);
+        if (end + FOOTER != len) {
+            throw new CorruptIndexException(file, footerAt, "file is " + len + " bytes, the header describes " + (end + FOOTER)
+                    + " (truncated, extended, or counts damaged)");
+        }
+        MemorySegment nodes = region(file, m, 104, HEADER, nodesLen, 152, "nodes");
+        MemorySegment upper = region(file, m, 120, upperAt, upperLen, 156, "upper levels");
+        MemorySegment floats = config.quantized() ? region(file, m, 136, floatsAt, floatsLen, 160, "float vectors") : null;
+        long dataEnd = config.quantized() ? floatsAt + floatsLen : upperAt + upperLen;
+        requireZero(file, m, HEADER + nodesLen, upperAt);
+        if (config.quantized()) requireZero(file, m, upperAt + upperLen, floatsAt);
+        requireZero(file, m, dataEnd, end);
         GraphStore store = new GraphStore(config, arena, nodes, upper, floats, size, slots);
         return new HnswGraph(config, arena, store, size, slots, entry, deleted, (flags & 2) != 0);
     }
@@ -282,16 +296,21 @@ public final class IndexFile {
         }
     }
 
-    private static MemorySegment region(Path file, MemorySegment m, long field, long expectedLen, long crcField, String what)
-            throws CorruptIndexException {
+    private static void requireZero(Path file, MemorySegment m, long from, long to) throws CorruptIndexException {
+        for (long p = from; p < to; p++) {
+            if (m.get(ValueLayout.JAVA_BYTE, p) != 0) {
+                throw new CorruptIndexException(file, p, "padding byte is not zero (disk fault?)");
+            }
+        }
+    }
+
+    private static MemorySegment region(Path file, MemorySegment m, long field, long expectedOff, long expectedLen,
+                                        long crcField, String what) throws CorruptIndexException {
         long off = m.get(LONG, field);
         long len = m.get(LONG, field + 8);
-        if (len != expectedLen) {
-            throw new CorruptIndexException(file, field + 8, what + " region is " + len + " bytes, expected " + expectedLen);
-        }
-        if (off < HEADER || (off & 63) != 0 || off > m.byteSize() - FOOTER - len) {
-            throw new CorruptIndexException(file, field, what + " region at " + off + " (+" + len
-                    + ") lies outside the file or is misaligned (file truncated?)");
+        if (off != expectedOff || len != expectedLen) {
+            throw new CorruptIndexException(file, field, what + " region is at " + off + " (+" + len + "), expected "
+                    + expectedOff + " (+" + expectedLen + ")");
         }
         MemorySegment r = m.asSlice(off, len);
         int stored = m.get(INT, crcField);

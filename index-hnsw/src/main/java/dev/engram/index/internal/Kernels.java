@@ -24,36 +24,36 @@ public final class Kernels {
         }
     }
 
-    public static float dot(MemorySegment a, long aOff, MemorySegment b, long bOff, int dim) {
-        return SIMD ? VectorKernels.dot(a, aOff, b, bOff, dim) : ScalarKernels.dot(a, aOff, b, bOff, dim);
+    public static float dot(float[] a, MemorySegment b, long bOff, int dim) {
+        return SIMD ? VectorKernels.dot(a, b, bOff, dim) : ScalarKernels.dot(a, b, bOff, dim);
     }
 
-    public static float squareDistance(MemorySegment a, long aOff, MemorySegment b, long bOff, int dim) {
-        return SIMD ? VectorKernels.squareDistance(a, aOff, b, bOff, dim) : ScalarKernels.squareDistance(a, aOff, b, bOff, dim);
+    public static float squareDistance(float[] a, MemorySegment b, long bOff, int dim) {
+        return SIMD ? VectorKernels.squareDistance(a, b, bOff, dim) : ScalarKernels.squareDistance(a, b, bOff, dim);
     }
 
-    public static float cosine(MemorySegment a, long aOff, MemorySegment b, long bOff, int dim) {
-        return SIMD ? VectorKernels.cosine(a, aOff, b, bOff, dim) : ScalarKernels.cosine(a, aOff, b, bOff, dim);
+    public static float cosine(float[] a, MemorySegment b, long bOff, int dim) {
+        return SIMD ? VectorKernels.cosine(a, b, bOff, dim) : ScalarKernels.cosine(a, b, bOff, dim);
     }
 
-    public static int dotInt8(MemorySegment a, long aOff, MemorySegment b, long bOff, int dim) {
-        return SIMD ? VectorKernels.dotInt8(a, aOff, b, bOff, dim) : ScalarKernels.dotInt8(a, aOff, b, bOff, dim);
+    public static int dotInt8(byte[] a, MemorySegment b, long bOff, int dim) {
+        return SIMD ? VectorKernels.dotInt8(a, b, bOff, dim) : ScalarKernels.dotInt8(a, b, bOff, dim);
     }
 
     /** Direct access to the SIMD kernels for the equivalence test; throws if unavailable. */
-    public static float simdDot(MemorySegment a, long aOff, MemorySegment b, long bOff, int dim) {
-        return VectorKernels.dot(a, aOff, b, bOff, dim);
+    public static float simdDot(float[] a, MemorySegment b, long bOff, int dim) {
+        return VectorKernels.dot(a, b, bOff, dim);
     }
 
-    public static float simdSquareDistance(MemorySegment a, long aOff, MemorySegment b, long bOff, int dim) {
-        return VectorKernels.squareDistance(a, aOff, b, bOff, dim);
+    public static float simdSquareDistance(float[] a, MemorySegment b, long bOff, int dim) {
+        return VectorKernels.squareDistance(a, b, bOff, dim);
     }
 
-    public static float simdCosine(MemorySegment a, long aOff, MemorySegment b, long bOff, int dim) {
-        return VectorKernels.cosine(a, aOff, b, bOff, dim);
+    public static float simdCosine(float[] a, MemorySegment b, long bOff, int dim) {
+        return VectorKernels.cosine(a, b, bOff, dim);
     }
 
-    public static int simdDotInt8(MemorySegment a, long aOff, MemorySegment b, long bOff, int dim) {
-        return VectorKernels.dotInt8(a, aOff, b, bOff, dim);
+    public static int simdDotInt8(byte[] a, MemorySegment b, long bOff, int dim) {
+        return VectorKernels.dotInt8(a, b, bOff, dim);
     }
 }

@@ -22,10 +22,16 @@ public final class Quantizer {
 
     public static void encode(float[] v, float scale, MemorySegment out, long off) {
         float inv = 1f / scale;
-        for (int i = 0; i < v.length; i++) {
-            int c = Math.round(v[i] * inv);
-            out.set(ValueLayout.JAVA_BYTE, off + i, (byte) Math.max(-127, Math.min(127, c)));
-        }
+        for (int i = 0; i < v.length; i++) out.set(ValueLayout.JAVA_BYTE, off + i, code(v[i], inv));
+    }
+
+    public static void encode(float[] v, float scale, byte[] out) {
+        float inv = 1f / scale;
+        for (int i = 0; i < v.length; i++) out[i] = code(v[i], inv);
+    }
+
+    private static byte code(float x, float inv) {
+        return (byte) Math.max(-127, Math.min(127, Math.round(x * inv)));
     }
 
     public static float squaredNorm(float[] v) {

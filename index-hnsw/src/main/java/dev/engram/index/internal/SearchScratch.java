@@ -1,7 +1,5 @@
 package dev.engram.index.internal;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * The reusable working memory of one search or insert on one thread: visited set, candidate and
  * result heaps, buffers, and the current query. Held in a thread-local shared by all indexes, so the
@@ -23,11 +21,12 @@ public final class SearchScratch {
     float[] scores = new float[64];
     int[] selected = new int[64];
     byte[] codes = new byte[0];
-    MemorySegment codesSegment = MemorySegment.ofArray(codes);
+    /** A copy of a stored vector (the node being inserted, or a candidate under the heuristic). */
+    float[] vector = new float[0];
+    float[] candidate = new float[0];
 
     // the current query
-    MemorySegment query;
-    long queryOffset;
+    float[] query;
     boolean approximate;
     float queryScale;
     float queryNorm;
@@ -46,10 +45,17 @@ public final class SearchScratch {
         query = null;
     }
 
-    void exactQuery(MemorySegment q, long off) {
+    void exactQuery(float[] q) {
         query = q;
-        queryOffset = off;
         approximate = false;
+    }
+
+    float[] vectorBuffer(int dim) {
+        if (vector.length != dim) {
+            vector = new float[dim];
+            candidate = new float[dim];
+        }
+        return vector;
     }
 
     long[] drainBuffer(int n) {
@@ -65,11 +71,8 @@ public final class SearchScratch {
         }
     }
 
-    MemorySegment codes(int dim) {
-        if (codes.length != dim) {
-            codes = new byte[dim];
-            codesSegment = MemorySegment.ofArray(codes);
-        }
-        return codesSegment;
+    byte[] codes(int dim) {
+        if (codes.length != dim) codes = new byte[dim];
+        return codes;
     }
 }

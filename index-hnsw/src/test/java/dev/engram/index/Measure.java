@@ -1,0 +1,128 @@
+package dev.engram.index;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+
+/**
+ * Manual measurements behind docs/vector-index.md (not a test; run from the test class path):
+ * build time, recall@10 and single-thread QPS per efSearch, memory per vector, save and cold open
+ * times, and the exact-vs-HNSW crossover.
+ *
+ * <pre>
+ *   java --add-modules jdk.incubator.vector -cp … dev.engram.index.Measure recall N DIM [M EFC heuristic]
+ *   java --add-modules jdk.incubator.vector -cp … dev.engram.index.Measure crossover DIM
+ * </pre>
+ */
+public final class Measure {
+    static final int K = 10;
+
+    public static void main(String[] args) throws Exception {
+        switch (args[0]) {
+            case "recall" -> recall(Integer.parseInt(args[1]), Integer.parseInt(args[2]),
+                    args.length > 3 ? Integer.parseInt(args[3]) : IndexConfig.DEFAULT_M,
+                    args.length > 4 ? Integer.parseInt(args[4]) : IndexConfig.DEFAULT_EF_CONSTRUCTION,
+                    args.length <= 5 || Boolean.parseBoolean(args[5]),
+                    args.length > 6 && Boolean.parseBoolean(args[6]),
+                    args.length > 7 ? Integer.parseInt(args[7]) : 1);
+            case "crossover" -> crossover(Integer.parseInt(args[1]));
+            default -> throw new IllegalArgumentException(args[0]);
+        }
+    }
+
+    static void recall(int n, int dim, int m, int efc, boolean heuristic, boolean quantized, int threads) throws Exception {
+        Random random = new Random(42);
+        float[][] data = Vectors.clustered(random, n, dim, Math.max(RecallTest.CLUSTERS, n / 10), RecallTest.NOISE);
+        float[][] queries = new float[200][];
+        for (int i = 0; i < queries.length; i++) queries[i] = perturb(random, data[random.nextInt(n)], RecallTest.QUERY_NOISE);
+        IndexConfig cfg = IndexConfig.defaults(dim).withM(m).withEfConstruction(efc).withQuantized(quantized);
+        VectorIndex index = heuristic ? VectorIndex.create(cfg) : VectorIndex.createWithoutHeuristic(cfg);
+        long t0 = System.nanoTime();
+        if (threads == 1) {
+            for (float[] v : data) index.add(v);
+        } else {
+            java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+            Thread[] ts = new Thread[threads];
+            for (int t = 0; t < threads; t++) {
+                ts[t] = new Thread(() -> {
+                    for (int i; (i = next.getAndIncrement()) < n; ) index.add(data[i]);
+                });
+                ts[t].start();
+            }
+            for (Thread t : ts) t.join();
+        }
+        double build = (System.nanoTime() - t0) / 1e9;
+        int[][] truth = new int[queries.length][];
+        for (int i = 0; i < queries.length; i++) truth[i] = Vectors.bruteForce(Similarity.DOT_PRODUCT, data, queries[i], K, x -> true);
+        System.out.printf("n=%d dim=%d M=%d efC=%d heuristic=%s quantized=%s threads=%d build=%.2fs bytes/vector=%.0f%n",
+                n, dim, m, efc, heuristic, quantized, threads, build, (double) index.offHeapBytes() / n);
+        for (int ef : new int[] {10, 16, 24, 32, 48, 64, 96, 128, 200, 256}) {
+            SearchOptions o = SearchOptions.defaults().withStrategy(SearchOptions.Strategy.HNSW).withEfSearch(ef);
+            double r = 0;
+            for (int i = 0; i < queries.length; i++) r += Vectors.recall(index.search(queries[i], K, o).ordinals(), truth[i]);
+            double qps = qps(index, queries, o);
+            System.out.printf("  ef=%3d recall@10=%.4f qps=%.0f%n", ef, r / queries.length, qps);
+        }
+        Path dir = Files.createTempDirectory("engram-measure");
+        Path f = dir.resolve("index.evx");
+        long t2 = System.nanoTime();
+        index.save(f);
+        double save = (System.nanoTime() - t2) / 1e6;
+        long t3 = System.nanoTime();
+        try (VectorIndex opened = VectorIndex.open(f)) {
+            double open = (System.nanoTime() - t3) / 1e6;
+            long t4 = System.nanoTime();
+            opened.search(queries[0], K);
+            double first = (System.nanoTime() - t4) / 1e6;
+            System.out.printf("save=%.0fms open=%.1fms firstSearch=%.2fms file=%dMB%n", save, open, first, Files.size(f) >> 20);
+        }
+        Files.delete(f);
+        Files.delete(dir);
+        index.close();
+    }
+
+    static float[] perturb(Random r, float[] v, float noise) {
+        float[] out = v.clone();
+        float s = noise / (float) Math.sqrt(v.length);
+        for (int i = 0; i < out.length; i++) out[i] += (float) r.nextGaussian() * s;
+        return Vectors.normalize(out);
+    }
+
+    /** QPS of exact scan vs HNSW (default parameters) at growing sizes. */
+    static void crossover(int dim) {
+        Random random = new Random(42);
+        int max = 16_000;
+        float[][] data = Vectors.clustered(random, max, dim, 64, RecallTest.NOISE);
+        float[][] queries = new float[100][];
+        for (int i = 0; i < queries.length; i++) queries[i] = perturb(random, data[random.nextInt(max)], RecallTest.QUERY_NOISE);
+        try (VectorIndex index = VectorIndex.create(IndexConfig.defaults(dim))) {
+            int added = 0;
+            for (int size : new int[] {250, 500, 1000, 1500, 2000, 3000, 4000, 6000, 8000, 12000, 16000}) {
+                while (added < size) index.add(data[added++]);
+                double exact = qps(index, queries, SearchOptions.defaults().withStrategy(SearchOptions.Strategy.EXACT));
+                double hnsw = qps(index, queries, SearchOptions.defaults().withStrategy(SearchOptions.Strategy.HNSW));
+                System.out.printf("size=%6d exact=%8.0f qps hnsw=%8.0f qps  hnsw/exact=%.2f%n", size, exact, hnsw, hnsw / exact);
+            }
+        }
+    }
+
+    /**
+     * Queries per second of this thread's CPU time (not wall time: the machine is shared, and CPU
+     * time is what a query costs when the core is ours).
+     */
+    static double qps(VectorIndex index, float[][] queries, SearchOptions o) {
+        for (int w = 0; w < 3; w++) for (float[] q : queries) index.search(q, K, o);
+        long t = cpuNanos();
+        int rounds = 0;
+        while (cpuNanos() - t < 1_000_000_000L) {
+            for (float[] q : queries) index.search(q, K, o);
+            rounds++;
+        }
+        return rounds * queries.length / ((cpuNanos() - t) / 1e9);
+    }
+
+    /** CPU time of the whole process (java.base has no per-thread clock; JIT and GC are idle by then). */
+    static long cpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos();
+    }
+}
