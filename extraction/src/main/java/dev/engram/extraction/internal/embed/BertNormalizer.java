@@ -10,7 +10,7 @@ import java.text.Normalizer;
  * <p>The character classes follow the Rust implementation rather than {@link Character}'s
  * defaults, because they differ: Rust's whitespace is the Unicode White_Space property (Java's
  * {@code isWhitespace} excludes U+00A0 and includes U+001C–U+001F), and "control" means the
- * general categories Cc, Cf, Cn, Co (and, for Java's lone surrogates, Cs).
+ * general categories Cc, Cf and Co (and, for Java's lone surrogates, Cs); unassigned code points (Cn) are kept, as the reference does.
  *
  * <p>Immutable and thread-safe.
  */
@@ -96,7 +96,7 @@ final class BertNormalizer {
     static boolean isControl(int c) {
         if (c == '\t' || c == '\n' || c == '\r') return false;
         return switch (Character.getType(c)) {
-            case Character.CONTROL, Character.FORMAT, Character.UNASSIGNED, Character.PRIVATE_USE, Character.SURROGATE -> true;
+            case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.SURROGATE -> true;
             default -> false;
         };
     }
