@@ -13,7 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code bench/run hnsw [--quick] [--libs=a,b] [--sizes=10000,100000] [--data=real,synthetic]}: Engram's vector index
+ * {@code bench/run hnsw [--quick] [--libs=a,b] [--sizes=10000,100000] [--data=real,synthetic] [--builds=parallel|sequential]}: Engram's vector index
  * side by side with Lucene HNSW, JVector, hnswlib-java and an exact scan, on real sentence
  * embeddings and a synthetic clustered set. Prepares the data and ground truth here, then runs
  * each library on each size in a JVM of its own ({@link Worker}) and prints one table per data
@@ -24,7 +24,10 @@ import java.util.Map;
  * <p>{@code --quick} runs the real set only (add {@code --data=real,synthetic} for both), two
  * interleaved rounds of 1×1 s warm-up + 2×1 s measurement instead of three rounds of 2×1 s +
  * 3×1 s, and at 100k skips hnswlib (its scalar build is the slowest and it is not in the RESULT
- * line) and the 2-thread and filtered measurements; everything else is the same.
+ * line) and the 2-thread and filtered measurements, and builds the libraries' indexes at the same
+ * time ({@code --builds=parallel}: each build is still single-threaded, in its own JVM; on this
+ * shared 2-core machine that gives every library the same load, and fits the time budget);
+ * everything else is the same.
  */
 public final class HnswSuite {
     private static final long SYNTHETIC_SEED = 0x5EED_0384L;
@@ -41,9 +44,13 @@ public final class HnswSuite {
             if (Libraries.available(l)) libs.add(l);
             else System.out.println("skipping " + l + ": not available in this build");
         }
+        boolean parallelBuilds = option(args, "--builds", quick ? "parallel" : "sequential").equals("parallel");
         int[] sizes = Arrays.stream(option(args, "--sizes", "10000,100000").split(",")).mapToInt(Integer::parseInt).toArray();
         System.out.printf("hnsw suite%s: k=%d, M=%d (level-0 degree %d), efConstruction=%d, dot product on unit vectors, single-thread builds%n",
                 quick ? " (--quick)" : "", Params.K, Params.M, Params.LEVEL0_DEGREE, Params.EF_CONSTRUCTION);
+        System.out.printf("builds: %s%n", parallelBuilds
+                ? "all libraries at once, each single-threaded in its own JVM (same machine load for all; --builds=sequential to change)"
+                : "one library after the other, each single-threaded");
         System.out.printf("machine: %d cores visible, JDK %s; shared with other work, so figures are disturbed: compare ratios%n",
                 Runtime.getRuntime().availableProcessors(), Runtime.version());
 
@@ -70,22 +77,20 @@ public final class HnswSuite {
                 Map<String, Map<String, String>> rows = new LinkedHashMap<>();
                 List<WorkerProcess> workers = new ArrayList<>();
                 try {
+                    List<WorkerProcess> starting = new ArrayList<>();
                     for (String lib : libs) {
                         if (quick && n >= MAX_BASE && lib.equals("hnswlib")) {
                             System.out.println("  (--quick: hnswlib skipped at " + n + ", its scalar build takes the longest)");
                             continue;
                         }
-                        WorkerProcess w;
-                        try {
-                            w = WorkerProcess.start(lib, d, n, gtFile, gtKey, fgtFile, fgtKey, quick);
-                        } catch (IOException e) {
-                            System.out.println("  " + e.getMessage());
-                            rows.put(lib, new LinkedHashMap<>(Map.of("lib", lib, "failed", "worker failed")));
-                            continue;
+                        WorkerProcess w = WorkerProcess.start(lib, d, n, gtFile, gtKey, fgtFile, fgtKey, quick);
+                        if (parallelBuilds) {
+                            starting.add(w);
+                        } else {
+                            ready(w, workers, rows);
                         }
-                        workers.add(w);
-                        for (Map<String, String> row : w.rows()) rows.put(row.get("lib"), row);
                     }
+                    for (WorkerProcess w : starting) ready(w, workers, rows);
                     measureThroughput(workers, quick ? (n >= MAX_BASE ? QUICK_LARGE_KINDS : KINDS) : KINDS, quick ? 2 : 3);
                 } finally {
                     for (WorkerProcess w : workers) w.close();
@@ -112,6 +117,17 @@ public final class HnswSuite {
         String qb = rows.getOrDefault(b, Map.of()).get("qps95");
         if (qa == null || qb == null) return "n/a";
         return String.format("%.2f", Double.parseDouble(qa) / Double.parseDouble(qb));
+    }
+
+    private static void ready(WorkerProcess w, List<WorkerProcess> workers, Map<String, Map<String, String>> rows) {
+        try {
+            w.awaitReady();
+            workers.add(w);
+            for (Map<String, String> row : w.rows()) rows.put(row.get("lib"), row);
+        } catch (IOException e) {
+            System.out.println("  " + e.getMessage());
+            rows.put(w.lib(), new LinkedHashMap<>(Map.of("lib", w.lib(), "failed", "worker failed")));
+        }
     }
 
     /** One throughput measurement: which column, at which recall target's ef, threads, filtered. */

@@ -33,7 +33,7 @@ final class WorkerProcess implements AutoCloseable {
         this.in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
     }
 
-    /** Starts the worker and waits until it has built its index and swept recall. */
+    /** Starts the worker; {@link #awaitReady()} waits for its build and recall sweep. */
     static WorkerProcess start(String lib, Dataset d, int n, Path gt, String gtKey, Path fgt, String fgtKey, boolean quick)
             throws IOException {
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -43,7 +43,12 @@ final class WorkerProcess implements AutoCloseable {
         cmd.addAll(List.of(BenchEnv.jvmFlags()));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Worker.class.getName(), lib, d.file().toString(), d.key(),
                 Integer.toString(n), gt.toString(), gtKey, fgt.toString(), fgtKey, Boolean.toString(quick)));
-        WorkerProcess w = new WorkerProcess(lib, new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+        return new WorkerProcess(lib, new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+    }
+
+    /** Waits until the worker has built its index and swept recall; closes it and throws if it died. */
+    WorkerProcess awaitReady() throws IOException {
+        WorkerProcess w = this;
         for (String line; (line = w.out.readLine()) != null; ) {
             if (line.equals("READY")) return w;
             if (line.startsWith("ROW ")) {
@@ -59,6 +64,10 @@ final class WorkerProcess implements AutoCloseable {
         }
         w.close();
         throw new IOException(lib + " worker ended before it was ready (exit " + w.process.exitValue() + "), see its output above");
+    }
+
+    String lib() {
+        return lib;
     }
 
     /** The worker's variants (one, or two for engram: HNSW and exact), as measured so far. */
