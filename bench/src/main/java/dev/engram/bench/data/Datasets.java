@@ -25,6 +25,9 @@ import dev.engram.extraction.embed.OnnxEmbedder;
  */
 public final class Datasets {
     public static final int QUERIES = 1_000;
+    /** Sentences in the real corpus: 1,000 queries + 100,000 to index. */
+    public static final int MAX_SENTENCES = 101_000;
+    private static final int CHUNK = 1_000;
     private static final int BATCH = 32;
     private static final int EMBED_THREADS = 2;
 
@@ -36,37 +39,69 @@ public final class Datasets {
     /**
      * {@code base} real sentences embedded as passages by the extraction module's
      * {@link OnnxEmbedder} with the default model (bge-small-en-v1.5 int8), plus {@link #QUERIES}
-     * held-out sentences as queries. The vectors are cached in {@link BenchEnv#cacheDir()} under
-     * a key of corpus fingerprint and model; a missing, stale or corrupt cache is re-embedded.
+     * held-out sentences as queries. The corpus is always the same {@link #MAX_SENTENCES}
+     * sentences (queries first); a smaller {@code base} takes a prefix. Embeddings are cached in
+     * {@link BenchEnv#cacheDir()} in chunks of {@link #CHUNK} sentences, each keyed by its
+     * sentences' fingerprint and the model, so an interrupted first run resumes where it stopped
+     * and a stale or corrupt chunk is re-embedded; the prefix needed is then assembled into one
+     * file for the worker JVMs.
      */
     public static Dataset real(int base) {
         long t0 = System.nanoTime();
-        List<String> sentences = SentenceCorpus.load(base + QUERIES);
-        if (sentences.size() < base + QUERIES) {
+        int need = base + QUERIES;
+        List<String> sentences = SentenceCorpus.load(MAX_SENTENCES);
+        if (sentences.size() < need) {
             throw new IllegalStateException("only " + sentences.size() + " distinct sentences under " + SentenceCorpus.ROOTS
-                    + ", need " + (base + QUERIES) + ": install more documentation (e.g. apt-get install debian-reference-en"
-                    + " python3-doc) or run with fewer vectors");
+                    + ", need " + need + ": install more documentation (e.g. apt-get install debian-reference-en"
+                    + " python3-doc) or run with --sizes=10000");
         }
-        String fingerprint = SentenceCorpus.fingerprint(sentences);
-        String key = "real/" + MODEL.modelId() + "/engram-onnx-embedder/" + sentences.size() + "/" + fingerprint;
         System.out.printf("corpus: %,d distinct sentences from %s in %.1f s (sha256 %s…)%n",
-                sentences.size(), SentenceCorpus.ROOTS, (System.nanoTime() - t0) / 1e9, fingerprint.substring(0, 12));
-        Path cache = BenchEnv.cacheDir().resolve("real-" + MODEL.modelId() + "-" + sentences.size() + ".vec");
+                sentences.size(), SentenceCorpus.ROOTS, (System.nanoTime() - t0) / 1e9,
+                SentenceCorpus.fingerprint(sentences).substring(0, 12));
+        List<String> used = sentences.subList(0, need);
+        String key = "real/" + MODEL.modelId() + "/" + need + "/" + SentenceCorpus.fingerprint(used);
+        Path file = BenchEnv.cacheDir().resolve("real-" + MODEL.modelId() + "-" + need + ".vec");
         try {
-            float[][] all = MatrixFile.readFloats(cache, key);
+            float[][] all = MatrixFile.readFloats(file, key);
             if (all == null) {
-                System.out.printf("embedding %,d sentences with %s on %d threads (first run only, several minutes; cached in %s)%n",
-                        sentences.size(), MODEL.modelId(), EMBED_THREADS, cache);
-                all = embed(sentences);
-                MatrixFile.writeFloats(cache, key, all);
-                Files.write(BenchEnv.cacheDir().resolve("real-sentences.txt"), sentences, StandardCharsets.UTF_8);
+                all = new float[need][];
+                OnnxEmbedder embedder = null;
+                try {
+                    for (int from = 0; from < need; from += CHUNK) {
+                        int to = Math.min(sentences.size(), from + CHUNK);
+                        List<String> part = sentences.subList(from, to);
+                        String chunkKey = "real/" + MODEL.modelId() + "/chunk/" + from + "-" + to + "/" + SentenceCorpus.fingerprint(part);
+                        Path chunkFile = BenchEnv.cacheDir().resolve("real-" + MODEL.modelId() + "-chunk-" + from + ".vec");
+                        float[][] vs = MatrixFile.readFloats(chunkFile, chunkKey);
+                        if (vs == null) {
+                            if (embedder == null) {
+                                System.out.printf("embedding %,d sentences with %s on %d threads, in chunks of %,d cached in %s"
+                                        + " (first run only; several minutes on an idle machine; resumes if interrupted)%n",
+                                        need, MODEL.modelId(), EMBED_THREADS, CHUNK, BenchEnv.cacheDir());
+                                embedder = OnnxEmbedder.load(MODEL,
+                                        EmbedderOptions.builder().threads(1).poolSize(EMBED_THREADS).build());
+                            }
+                            long c0 = System.nanoTime();
+                            vs = embed(embedder, part);
+                            MatrixFile.writeFloats(chunkFile, chunkKey, vs);
+                            System.out.printf("  embedded sentences %,d-%,d (%.0f sentences/s)%n", from, to,
+                                    part.size() / ((System.nanoTime() - c0) / 1e9));
+                        }
+                        System.arraycopy(vs, 0, all, from, Math.min(vs.length, need - from));
+                    }
+                } finally {
+                    if (embedder != null) embedder.close();
+                }
+                MatrixFile.writeFloats(file, key, all);
+                Files.write(BenchEnv.cacheDir().resolve("real-sentences.txt"), used, StandardCharsets.UTF_8);
             } else {
-                System.out.println("embeddings: cached " + cache);
+                System.out.println("embeddings: cached " + file);
             }
             float[][] queries = java.util.Arrays.copyOfRange(all, 0, QUERIES);
-            float[][] vectors = java.util.Arrays.copyOfRange(all, QUERIES, all.length);
-            return new Dataset("real", key, cache, vectors, queries,
-                    "Debian docs under /usr/share/doc, " + sentences.size() + " distinct sentences, " + MODEL.modelId());
+            float[][] vectors = java.util.Arrays.copyOfRange(all, QUERIES, need);
+            return new Dataset("real", key, file, vectors, queries,
+                    "Debian docs under /usr/share/doc, first " + need + " of " + sentences.size() + " shuffled distinct sentences, "
+                            + MODEL.modelId());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -111,8 +146,8 @@ public final class Datasets {
         return v;
     }
 
-    /** Embeds in fixed batches of similar length (less padding); results do not depend on thread timing. */
-    private static float[][] embed(List<String> sentences) {
+    /** Embeds in fixed batches of similar length (less padding) on {@link #EMBED_THREADS} threads. */
+    private static float[][] embed(OnnxEmbedder embedder, List<String> sentences) {
         int n = sentences.size();
         int[] order = IntStream.range(0, n).boxed()
                 .sorted(Comparator.comparingInt((Integer i) -> sentences.get(i).length()).thenComparingInt(i -> i))
@@ -120,11 +155,8 @@ public final class Datasets {
         float[][] out = new float[n][];
         int batches = (n + BATCH - 1) / BATCH;
         AtomicInteger next = new AtomicInteger();
-        AtomicInteger done = new AtomicInteger();
-        long t0 = System.nanoTime();
-        EmbedderOptions options = EmbedderOptions.builder().threads(1).poolSize(EMBED_THREADS).build();
-        try (OnnxEmbedder embedder = OnnxEmbedder.load(MODEL, options)) {
-            ExecutorService pool = Executors.newFixedThreadPool(EMBED_THREADS);
+        ExecutorService pool = Executors.newFixedThreadPool(EMBED_THREADS);
+        try {
             List<Future<?>> fs = new ArrayList<>();
             for (int t = 0; t < EMBED_THREADS; t++) {
                 fs.add(pool.submit(() -> {
@@ -134,21 +166,16 @@ public final class Datasets {
                         for (int i = from; i < to; i++) texts.add(sentences.get(order[i]));
                         List<float[]> vs = embedder.embedBatch(texts);
                         for (int i = from; i < to; i++) out[order[i]] = vs.get(i - from);
-                        int d = done.incrementAndGet();
-                        if (d % Math.max(1, batches / 20) == 0) {
-                            double s = (System.nanoTime() - t0) / 1e9;
-                            System.out.printf("  embedded %,d / %,d (%.0f sentences/s)%n", Math.min(n, d * BATCH), n, d * BATCH / s);
-                        }
                     }
                     return null;
                 }));
             }
             for (Future<?> f : fs) f.get();
-            pool.shutdown();
         } catch (Exception e) {
             throw new IllegalStateException("embedding the corpus failed", e);
+        } finally {
+            pool.shutdownNow();
         }
-        System.out.printf("embedded %,d sentences in %.0f s%n", n, (System.nanoTime() - t0) / 1e9);
         return out;
     }
 }
