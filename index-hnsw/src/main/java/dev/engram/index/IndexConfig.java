@@ -32,7 +32,7 @@ public record IndexConfig(int dimension, Similarity similarity, int m, int efCon
     /** Measured defaults (docs/vector-index.md): recall@10 ≥ 0.95 on clustered 384-d unit vectors. */
     static final int DEFAULT_M = 16;
     static final int DEFAULT_EF_CONSTRUCTION = 100;
-    static final int DEFAULT_EF_SEARCH = 64;
+    static final int DEFAULT_EF_SEARCH = 100;
     static final long DEFAULT_SEED = 0x5EED_E9A3_0000_0001L;
 
     public IndexConfig {

@@ -30,7 +30,7 @@ public final class VectorIndex implements AutoCloseable {
      * below it the exact SIMD scan is as fast as the graph walk at default parameters (measured, see
      * docs/vector-index.md).
      */
-    public static final int EXACT_CROSSOVER = 2_000;
+    public static final int EXACT_CROSSOVER = 1_000;
     /** Deleted fraction past which {@link #rebuildIfNeeded()} rebuilds the graph. */
     public static final double REBUILD_THRESHOLD = 0.25;
     private static final int PREDICATE_SAMPLES = 512;

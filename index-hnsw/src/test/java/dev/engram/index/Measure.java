@@ -38,6 +38,7 @@ public final class Measure {
         IndexConfig cfg = IndexConfig.defaults(dim).withM(m).withEfConstruction(efc).withQuantized(quantized);
         VectorIndex index = heuristic ? VectorIndex.create(cfg) : VectorIndex.createWithoutHeuristic(cfg);
         long t0 = System.nanoTime();
+        long c0 = cpuNanos();
         if (threads == 1) {
             for (float[] v : data) index.add(v);
         } else {
@@ -52,10 +53,11 @@ public final class Measure {
             for (Thread t : ts) t.join();
         }
         double build = (System.nanoTime() - t0) / 1e9;
+        double buildCpu = (cpuNanos() - c0) / 1e9;
         int[][] truth = new int[queries.length][];
         for (int i = 0; i < queries.length; i++) truth[i] = Vectors.bruteForce(Similarity.DOT_PRODUCT, data, queries[i], K, x -> true);
-        System.out.printf("n=%d dim=%d M=%d efC=%d heuristic=%s quantized=%s threads=%d build=%.2fs bytes/vector=%.0f%n",
-                n, dim, m, efc, heuristic, quantized, threads, build, (double) index.offHeapBytes() / n);
+        System.out.printf("n=%d dim=%d M=%d efC=%d heuristic=%s quantized=%s threads=%d build=%.2fs (cpu %.2fs) bytes/vector=%.0f%n",
+                n, dim, m, efc, heuristic, quantized, threads, build, buildCpu, (double) index.offHeapBytes() / n);
         for (int ef : new int[] {10, 16, 24, 32, 48, 64, 96, 128, 200, 256}) {
             SearchOptions o = SearchOptions.defaults().withStrategy(SearchOptions.Strategy.HNSW).withEfSearch(ef);
             double r = 0;

@@ -129,8 +129,9 @@ public final class GraphSearcher {
         sc.visited.reset(cap);
         sc.candidates.clear();
         sc.results.clear();
-        seed(g, sc, cur, filter, true);
-        if (!searchLayer(g, sc, width, 0, filter, true, cap, visitLimit)) return null;
+        boolean liveOnly = graph.deletedCount() > 0; // spares reading the flags of every result otherwise
+        seed(g, sc, cur, filter, liveOnly);
+        if (!searchLayer(g, sc, width, 0, filter, liveOnly, cap, visitLimit)) return null;
         long[] found = sc.drainBuffer(sc.results.size());
         int n = sc.results.drainDescending(found);
         if (g.quantized) { // re-rank the oversampled candidates on the float vectors
@@ -149,6 +150,7 @@ public final class GraphSearcher {
     public static SearchResults exact(HnswGraph graph, float[] query, int k, Filter filter, SearchScratch sc) {
         GraphStore g = graph.store;
         int cap = graph.size();
+        boolean anyDeleted = graph.deletedCount() > 0;
         LongHeap top = sc.results;
         top.clear();
         if (filter.bitmap() != null) {
@@ -156,12 +158,12 @@ public final class GraphSearcher {
             while (it.hasNext()) {
                 int node = it.next();
                 if (node < 0 || node >= cap) break; // bitmap iterates in unsigned order
-                if (!g.isDeleted(node)) top.offer(LongHeap.pack(g.score(query, node), node), k);
+                if (!anyDeleted || !g.isDeleted(node)) top.offer(LongHeap.pack(g.score(query, node), node), k);
             }
         } else {
             boolean restricts = filter.restricts();
             for (int node = 0; node < cap; node++) {
-                if (g.isDeleted(node) || restricts && !filter.accepts(node)) continue;
+                if (anyDeleted && g.isDeleted(node) || restricts && !filter.accepts(node)) continue;
                 top.offer(LongHeap.pack(g.score(query, node), node), k);
             }
         }

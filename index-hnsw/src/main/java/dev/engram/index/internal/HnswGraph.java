@@ -173,21 +173,42 @@ public final class HnswGraph implements AutoCloseable {
         }
     }
 
-    /** Adds the back link {@code node → ord}, pruning {@code node}'s list with the heuristic when full. */
+    /**
+     * Adds the back link {@code node → ord}. When the list is full, one link goes, chosen in O(degree)
+     * distance computations rather than by re-running the heuristic over the whole list (O(degree²),
+     * which dominated build time): {@code ord} itself if a better neighbour of {@code node} is closer
+     * to it than {@code node} is (it would add no new direction); else the worst neighbour that
+     * {@code ord} makes redundant in the same sense; else the worst of all. Lucene's builder prunes
+     * the same way. Caller: {@code sc.vector} holds {@code ord}'s vector.
+     */
     private void connect(int node, int ord, int level, SearchScratch sc) {
         synchronized (store.lock(node)) {
             if (store.tryAppend(node, level, ord)) return;
-            int max = store.maxDegree(level);
             int[] ids = sc.ids;
-            float[] scores = sc.scores;
+            float[] toNode = sc.scores;
+            float[] toOrd = sc.scores2;
             int n = store.neighbors(node, level, ids);
-            ids[n++] = ord;
             float[] base = sc.candidate;
             store.readVector(node, base);
-            for (int i = 0; i < n; i++) scores[i] = store.score(base, ids[i]);
-            sortDescending(ids, scores, n);
-            int chosen = select(ids, scores, n, max, sc.selected, base);
-            store.setNeighbors(node, level, sc.selected, chosen);
+            float ordToNode = store.score(base, ord);
+            int worst = -1;
+            for (int i = 0; i < n; i++) {
+                toNode[i] = store.score(base, ids[i]);
+                toOrd[i] = heuristic ? store.score(sc.vector, ids[i]) : 0f;
+                if (heuristic && toNode[i] > ordToNode && toOrd[i] > ordToNode) return; // ord is redundant
+                if (worst < 0 || toNode[i] < toNode[worst]) worst = i;
+            }
+            int drop = -1;
+            for (int i = 0; heuristic && i < n; i++) {
+                boolean redundant = toNode[i] < ordToNode && toOrd[i] > toNode[i];
+                if (redundant && (drop < 0 || toNode[i] < toNode[drop])) drop = i;
+            }
+            if (drop < 0) {
+                if (toNode[worst] >= ordToNode) return; // ord is the worst of all
+                drop = worst;
+            }
+            ids[drop] = ord;
+            store.setNeighbors(node, level, ids, n);
         }
     }
 
@@ -217,22 +238,6 @@ public final class HnswGraph implements AutoCloseable {
             if (good) out[chosen++] = c;
         }
         return chosen;
-    }
-
-    /** Insertion sort by score, descending (lists are at most 2·m + 1 long). */
-    private static void sortDescending(int[] ids, float[] scores, int n) {
-        for (int i = 1; i < n; i++) {
-            int id = ids[i];
-            float s = scores[i];
-            int j = i - 1;
-            while (j >= 0 && (scores[j] < s || scores[j] == s && ids[j] > id)) {
-                ids[j + 1] = ids[j];
-                scores[j + 1] = scores[j];
-                j--;
-            }
-            ids[j + 1] = id;
-            scores[j + 1] = s;
-        }
     }
 
     /** Off-heap bytes held. */

@@ -19,6 +19,7 @@ public final class SearchScratch {
     long[] drained = new long[256];
     int[] ids = new int[64];
     float[] scores = new float[64];
+    float[] scores2 = new float[64];
     int[] selected = new int[64];
     byte[] codes = new byte[0];
     /** A copy of a stored vector (the node being inserted, or a candidate under the heuristic). */
@@ -67,6 +68,7 @@ public final class SearchScratch {
         if (ids.length < n) {
             ids = new int[n];
             scores = new float[n];
+            scores2 = new float[n];
             selected = new int[n];
         }
     }
