@@ -105,7 +105,8 @@ public final class HnswSuite {
         }
 
         System.out.println();
-        System.out.println("==== summary (QPS = JMH median ops/s, single thread unless marked; recall = recall@10 vs brute force)");
+        System.out.println("==== summary (QPS = JMH median ops/s over interleaved rounds, single thread unless marked;"
+                + " cpuQPS = 1,000 queries / thread CPU time in the recall sweep; recall = recall@10 vs brute force)");
         tables.forEach(HnswSuite::printTable);
         String large = String.format("%,d", MAX_BASE) + " ";
         Map<String, Map<String, String>> headline = tables.entrySet().stream()
@@ -117,14 +118,20 @@ public final class HnswSuite {
                     + (headline.isEmpty() ? "nothing (n/a)" : "the synthetic " + large.trim() + " set"));
         }
         System.out.printf("(suite took %.1f min)%n", (System.nanoTime() - started) / 60e9);
+        System.out.printf("NOTE same point by thread CPU time (less disturbed by the shared machine): engram/lucene=%s engram/jvector=%s%n",
+                ratio(headline, "engram", "lucene", "cpuqps95"), ratio(headline, "engram", "jvector", "cpuqps95"));
         System.out.printf("RESULT hnsw qps_ratio_vs_lucene=%s qps_ratio_vs_jvector=%s recall=%s%n",
                 ratio(headline, "engram", "lucene"), ratio(headline, "engram", "jvector"),
                 headline.getOrDefault("engram", Map.of()).getOrDefault("recall95", "n/a"));
     }
 
     private static String ratio(Map<String, Map<String, String>> rows, String a, String b) {
-        String qa = rows.getOrDefault(a, Map.of()).get("qps95");
-        String qb = rows.getOrDefault(b, Map.of()).get("qps95");
+        return ratio(rows, a, b, "qps95");
+    }
+
+    private static String ratio(Map<String, Map<String, String>> rows, String a, String b, String column) {
+        String qa = rows.getOrDefault(a, Map.of()).get(column);
+        String qb = rows.getOrDefault(b, Map.of()).get(column);
         if (qa == null || qb == null) return "n/a";
         return String.format("%.2f", Double.parseDouble(qa) / Double.parseDouble(qb));
     }
@@ -189,9 +196,9 @@ public final class HnswSuite {
     static void printTable(String title, Map<String, Map<String, String>> rows) {
         System.out.println();
         System.out.println(title);
-        String fmt = "%-13s %8s %9s %12s %8s %12s %12s %8s %11s %16s%n";
-        System.out.printf(fmt, "library", "build s", "B/vector", "ef@.95 (rec)", "QPS@.95", "(range)", "ef@.99 (rec)", "QPS@.99",
-                "2T QPS@.95", "10% filt rec/QPS");
+        String fmt = "%-13s %8s %9s %12s %8s %12s %8s %12s %8s %8s %11s %16s%n";
+        System.out.printf(fmt, "library", "build s", "B/vector", "ef@.95 (rec)", "QPS@.95", "(range)", "cpuQPS", "ef@.99 (rec)", "QPS@.99",
+                "cpuQPS", "2T QPS@.95", "10% filt rec/QPS");
         for (var e : rows.entrySet()) {
             Map<String, String> r = e.getValue();
             if (r.containsKey("failed")) {
@@ -199,7 +206,8 @@ public final class HnswSuite {
                 continue;
             }
             System.out.printf(fmt, e.getKey(), r.get("build_s"), r.get("bytes_per_vector"), efCell(r, "ef95", "recall95"),
-                    r.getOrDefault("qps95", "-"), r.getOrDefault("qps95_range", "-"), efCell(r, "ef99", "recall99"), r.getOrDefault("qps99", "-"),
+                    r.getOrDefault("qps95", "-"), r.getOrDefault("qps95_range", "-"), r.getOrDefault("cpuqps95", "-"),
+                    efCell(r, "ef99", "recall99"), r.getOrDefault("qps99", "-"), r.getOrDefault("cpuqps99", "-"),
                     r.getOrDefault("qps95_2t", "-"), r.getOrDefault("frecall", "-") + "/" + r.getOrDefault("fqps", "-"));
         }
     }
