@@ -109,9 +109,9 @@ public final class MatrixFile {
                     file, all.length - 4, (int) crc.getValue(), stored);
             return null;
         }
-        String stored_key = new String(all, 28, keyLen, StandardCharsets.UTF_8);
-        if (!stored_key.equals(key)) {
-            System.err.println(file + ": made from other input (" + stored_key + "), rebuilding for " + key);
+        String storedKey = new String(all, 28, keyLen, StandardCharsets.UTF_8);
+        if (!storedKey.equals(key)) {
+            System.err.println(file + ": made from other input (" + storedKey + "), rebuilding for " + key);
             return null;
         }
         b.position(28 + keyLen);
