@@ -81,25 +81,29 @@ class WalBasicsTest {
 
     @Test
     void blockingCallsFromTheLogsOwnThreadsAreRefusedNotDeadlocked() throws Exception {
-        try (Wal wal = Wal.open(WalOptions.builder(new InMemoryStorage()).build())) {
-            java.util.concurrent.atomic.AtomicInteger onLogThread = new java.util.concurrent.atomic.AtomicInteger();
-            for (int i = 0; i < 50; i++) {
-                Thread test = Thread.currentThread();
-                CompletableFuture<Boolean> nested = wal.appendAsync(1, new byte[1]).thenApply(lsn -> {
-                    boolean logThread = Thread.currentThread() != test; // the future may already be complete
-                    if (logThread) onLogThread.incrementAndGet();
-                    try {
-                        wal.append(2, new byte[1]);
-                        return !logThread;
-                    } catch (IllegalStateException e) {
-                        return logThread && e.getMessage().contains("deadlock");
-                    }
-                });
-                assertTrue(nested.join(), "blocking call from a log thread must be refused, from the caller allowed");
-            }
-            assertTrue(onLogThread.get() > 0, "no callback ran on a log thread");
+        GatedSyncStorage storage = new GatedSyncStorage(new InMemoryStorage());
+        try (Wal wal = Wal.open(WalOptions.builder(storage).build())) {
+            // Hold the writer inside the batch's fsync, so the callback is registered before the
+            // append completes and therefore runs on one of the log's threads: no race to win.
+            storage.arm();
+            CompletableFuture<Long> first = wal.appendAsync(1, new byte[1]);
+            Thread test = Thread.currentThread();
+            CompletableFuture<String> nested = first.thenApply(lsn -> {
+                if (Thread.currentThread() == test) return "callback ran on the test thread";
+                try {
+                    wal.append(2, new byte[1]);
+                    return "blocking append from a log thread was allowed";
+                } catch (IllegalStateException e) {
+                    return e.getMessage().contains("deadlock") ? "refused" : "wrong message: " + e.getMessage();
+                }
+            });
+            storage.release();
+            assertEquals("refused", nested.get(30, java.util.concurrent.TimeUnit.SECONDS)); // a deadlock fails, not hangs
+
+            // From the caller's own thread, blocking calls work, before and after completion.
             long before = wal.lastLsn();
-            assertEquals(before + 2, wal.appendAsync(1, new byte[1]).thenCompose(l -> wal.appendAsync(3, new byte[1])).join());
+            assertEquals(before + 1, wal.append(2, new byte[1]));
+            assertEquals(before + 3, wal.appendAsync(1, new byte[1]).thenCompose(l -> wal.appendAsync(3, new byte[1])).join());
         }
     }
 
