@@ -24,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
@@ -65,7 +66,7 @@ public final class UserStore implements AutoCloseable {
         public static final Options DEFAULT = new Options(64 * 1024, 64L << 20);
 
         public Options {
-            java.util.Objects.requireNonNull(vectors, "vectors");
+            Objects.requireNonNull(vectors, "vectors");
         }
 
         public Options(int targetBlockBytes, long segmentRollBytes) {
@@ -313,8 +314,9 @@ public final class UserStore implements AutoCloseable {
             String vecName = manifest.newName(FileKind.VECTORS, first + 2);
             s.vectorIndex().save(base.resolve(vecName));
             long length = dir.size(vecName);
-            int crc = (int) files.crcOf(vecName, length);
-            entries.add(new UserManifest.Entry(vecName, FileKind.VECTORS, length, crc, true, s.records()));
+            long crc = files.crcOf(vecName, length);
+            if (crc == Long.MIN_VALUE) throw new IOException(dir.location(vecName) + " changed size while it was checksummed");
+            entries.add(new UserManifest.Entry(vecName, FileKind.VECTORS, length, (int) crc, true, s.records()));
         }
         return entries;
     }

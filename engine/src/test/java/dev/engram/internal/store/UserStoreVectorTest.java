@@ -32,6 +32,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.roaringbitmap.RoaringBitmap;
 import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -284,7 +285,7 @@ class UserStoreVectorTest {
             s.put(a, va);
             s.put(b, vb);
             int ordinalOfB = s.vectorSearch(vb, 1, null).getFirst().ordinal();
-            org.roaringbitmap.RoaringBitmap onlyB = org.roaringbitmap.RoaringBitmap.bitmapOf(ordinalOfB);
+            RoaringBitmap onlyB = RoaringBitmap.bitmapOf(ordinalOfB);
             assertEquals(List.of(b.id()), s.vectorSearch(va, 5, onlyB).stream().map(h -> h.memory().id()).toList());
             s.checkpointIndexes();
         }
