@@ -104,6 +104,9 @@ public final class UserStore implements AutoCloseable {
     /**
      * Opens {@code user}'s store under the data directory {@code root} (its directory is given by
      * {@link UserDirectoryLayout}), creating it if absent.
+     *
+     * @throws IllegalArgumentException if stored embeddings have another dimension than
+     *                                  {@code options.vectors()}
      */
     public static UserStore open(Storage root, UserId user, TextAnalyzer analyzer, Options options) throws IOException {
         Storage dir = UserDirectoryLayout.open(root, user);
@@ -133,6 +136,14 @@ public final class UserStore implements AutoCloseable {
                 active = ActiveSegment.resume(dir, s, user, options.targetBlockBytes()); // drops an uncommitted tail
             }
             records.addAll(s.contents().records());
+        }
+        int dimension = options.vectors().dimension();
+        for (SegmentRecord r : records) {
+            if (r instanceof SegmentRecord.Version v && v.embedding() != null && v.embedding().length != dimension) {
+                // A configuration error, not damage: refuse rather than drop or mis-index vectors.
+                throw new IllegalArgumentException("user " + user + " has stored embeddings of dimension "
+                        + v.embedding().length + " but the store is configured for dimension " + dimension);
+            }
         }
         state = new UserState(user, analyzer, options.vectors());
         Optional<UserFiles.LoadedIndexes> loaded = files.loadIndexes(manifest, records.size(), analyzer);

@@ -294,4 +294,41 @@ class UserStoreVectorTest {
             assertEquals(a.id(), s.vectorSearch(va, 1, null).getFirst().memory().id());
         }
     }
+
+    @Test
+    void staleOrUnlistedVectorFilesAreNeverUsedAndAnotherDimensionIsRefused(@TempDir Path path) throws Exception {
+        Storage root = FileStorage.open(path);
+        TestRandom r = new TestRandom(8);
+        RandomMemories gen = new RandomMemories(r);
+        UserId user = UserId.of("vec-stale");
+        Path dir = UserDirectoryLayout.resolve(path, user);
+        Memory a = fresh(gen, user);
+        Memory b = fresh(gen, user);
+        float[] va = unit(r);
+        float[] vb = unit(r);
+        Path old = path.resolve("old.vec");
+        try (UserStore s = UserStore.open(root, user, A, OPTIONS)) {
+            s.put(a, va);
+            s.checkpointIndexes();
+            Files.copy(only(dir, ".vec"), old);
+            s.put(b, vb);
+            s.delete(a.id(), Instant.now());
+            s.checkpointIndexes();
+        }
+        // An older index under the listed name (e.g. restored by hand): its CRC differs, so it is
+        // rebuilt instead of serving the deleted memory a.
+        Path listed = only(dir, ".vec");
+        Files.copy(old, listed, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        // An unlisted index (a crash between save and the manifest swap) is deleted on open.
+        Path orphan = dir.resolve("999.vec");
+        Files.copy(old, orphan);
+        try (UserStore s = UserStore.open(root, user, A, OPTIONS)) {
+            assertTrue(s.vectorsRebuiltOnOpen());
+            assertFalse(Files.exists(orphan));
+            assertEquals(List.of(b.id()), s.vectorSearch(va, 5, null).stream().map(h -> h.memory().id()).toList());
+        }
+        UserStore.Options other = new UserStore.Options(512, 4096, IndexConfig.defaults(DIM * 2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UserStore.open(root, user, A, other));
+        assertTrue(e.getMessage().contains("dimension " + DIM), e.getMessage());
+    }
 }
