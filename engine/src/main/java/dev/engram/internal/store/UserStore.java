@@ -31,8 +31,8 @@ import java.util.function.Function;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * One user's store: that user's segments, lexical index and attribute bitmaps in the user's own
- * directory ({@link UserDirectoryLayout}), tied together by the atomically replaced
+ * One user's store: that user's segments, lexical index, attribute bitmaps and vector index in
+ * the user's own directory ({@link UserDirectoryLayout}), tied together by the atomically replaced
  * {@link UserManifest}.
  *
  * <p>Writes: {@link #put} and {@link #delete} validate, then apply at once to the in-memory state
@@ -46,7 +46,9 @@ import org.roaringbitmap.RoaringBitmap;
  * are deleted; the active segment is cut back to its committed length; every listed file's
  * checksum and length must match, otherwise opening fails with {@link CorruptFileException}
  * (segments are the source of truth). Index files that are missing, damaged or stale are rebuilt
- * from the segments ({@link #indexesRebuiltOnOpen()}).
+ * from the segments ({@link #indexesRebuiltOnOpen()}, {@link #vectorsRebuiltOnOpen()}). The
+ * vector index file is written and mapped by path, beside the storage seam: only on a
+ * {@link dev.engram.io.FileStorage}; elsewhere it is rebuilt on every open (docs/storage.md).
  *
  * <p>Failures: the first {@link IOException} of a write, sync or rename is kept; the store then
  * refuses every later write, naming that cause (fail-stop; an fsync is never retried). Reopen
@@ -460,7 +462,8 @@ public final class UserStore implements AutoCloseable {
 
     /**
      * Rebuilds the derived state from the segment files and compares it with the live state:
-     * the lexical index, the bitmaps and every memory's versions must be equal. Flushes first.
+     * the lexical index, the bitmaps, every memory's versions, the vector-to-document ordinal
+     * mapping and which vectors are live must be equal. Flushes first.
      */
     public boolean derivedStateMatchesRebuild() throws IOException {
         lock.writeLock().lock();

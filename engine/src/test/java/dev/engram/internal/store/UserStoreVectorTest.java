@@ -331,4 +331,60 @@ class UserStoreVectorTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UserStore.open(root, user, A, other));
         assertTrue(e.getMessage().contains("dimension " + DIM), e.getMessage());
     }
+
+    /** Past the exact crossover the graph is walked: recall against brute force, never a stale hit. */
+    @Test
+    void graphSearchOnALargeUserKeepsRecallAndNeverReturnsDeletedOrSupersededVersions(@TempDir Path path) throws Exception {
+        Storage root = FileStorage.open(path);
+        TestRandom r = new TestRandom(12);
+        RandomMemories gen = new RandomMemories(r);
+        UserId user = UserId.of("vec-large");
+        Model model = new Model();
+        try (UserStore s = UserStore.open(root, user, A, OPTIONS)) {
+            for (int i = 0; i < 3_400; i++) {
+                Memory m = fresh(gen, user);
+                float[] v = unit(r);
+                s.put(m, v);
+                model.current.put(m.id(), m);
+                model.vector.put(m.id(), v);
+            }
+            List<MemoryId> ids = List.copyOf(model.current.keySet());
+            for (int i = 0; i < 300; i++) {
+                MemoryId id = ids.get(i);
+                s.delete(id, Instant.now());
+                model.current.remove(id);
+                model.vector.remove(id);
+                model.deleted.add(id);
+            }
+            for (int i = 300; i < 600; i++) {
+                Memory prev = model.current.get(ids.get(i));
+                Memory next = prev.toBuilder().version(2).updatedAt(prev.updatedAt().plusSeconds(1)).build();
+                float[] v = unit(r);
+                s.put(next, v);
+                model.current.put(next.id(), next);
+                model.vector.put(next.id(), v);
+            }
+            s.checkpointIndexes();
+        }
+        for (boolean rebuild : new boolean[] {false, true}) {
+            if (rebuild) Files.delete(only(UserDirectoryLayout.resolve(path, user), ".vec"));
+            try (UserStore s = UserStore.open(root, user, A, OPTIONS)) {
+                assertEquals(rebuild, s.vectorsRebuiltOnOpen());
+                int found = 0;
+                int queries = 30;
+                for (int q = 0; q < queries; q++) {
+                    float[] query = unit(r);
+                    List<MemoryId> truth = model.topK(query, 10);
+                    List<UserStore.Hit> hits = s.vectorSearch(query, 10, null);
+                    assertEquals(10, hits.size());
+                    for (UserStore.Hit h : hits) {
+                        assertEquals(model.current.get(h.memory().id()), h.memory(), "a deleted or superseded version was returned");
+                        if (truth.contains(h.memory().id())) found++;
+                    }
+                }
+                double recall = found / (queries * 10.0);
+                assertTrue(recall >= 0.9, "recall@10 " + recall + (rebuild ? " (rebuilt)" : " (loaded)"));
+            }
+        }
+    }
 }
