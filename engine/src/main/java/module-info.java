@@ -4,6 +4,7 @@
  */
 module dev.engram.engine {
     requires dev.engram.wal;
+    requires dev.engram.index;
     requires roaringbitmap;
     requires org.lz4.java;
     requires org.apache.lucene.core;

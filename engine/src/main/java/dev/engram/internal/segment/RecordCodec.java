@@ -26,7 +26,7 @@ import java.util.Set;
  * varint byte length then UTF-8, {@code instant} a zigzag epoch second then a varint nanosecond.
  *
  * <pre>
- * record    := u8 kind, body              kind 1 = VERSION, 2 = TOMBSTONE
+ * record    := u8 kind, body              kind 1 = VERSION, 2 = TOMBSTONE, 3 = EMBEDDED_VERSION
  * VERSION   := u64 idHigh, u64 idLow, str user, varint version, u8 type, u8 status,
  *              u16 presence,                       bit i set = optional field i present:
  *              str content,                        0 eventTime 1 validTo 2 supersededBy
@@ -38,7 +38,12 @@ import java.util.Set;
  *              [instant validTo], [u64 high, u64 low supersededBy], varint accessCount,
  *              [instant lastAccess], [instant expiresAt], [str embeddingModelId]
  * TOMBSTONE := u64 idHigh, u64 idLow, str user, instant deletedAt
+ * EMBEDDED_VERSION := VERSION fields, varint dimension (1..16384), dimension × u32 (IEEE 754 float bits)
  * </pre>
+ *
+ * A version with an embedding is written as kind 3, one without as kind 1, byte for byte as before
+ * kind 3 existed: files written before embeddings stay readable, and a version without an
+ * embedding costs no extra byte. Embedding components must be finite.
  *
  * Decoding checks every length and code and re-validates the memory through its builder; any
  * violation is a {@link CorruptFileException}. Stateless; thread-safe.
@@ -46,6 +51,9 @@ import java.util.Set;
 public final class RecordCodec {
     static final int KIND_VERSION = 1;
     static final int KIND_TOMBSTONE = 2;
+    static final int KIND_EMBEDDED_VERSION = 3;
+    /** The largest embedding dimension a record may carry (the vector index's limit). */
+    public static final int MAX_DIMENSION = 16_384;
     private static final int KNOWN_PRESENCE = 0x1FF;
     private static final int MAX_STRING = 64 * 1024;
 
@@ -53,7 +61,15 @@ public final class RecordCodec {
 
     public static void encode(SegmentRecord record, ByteWriter out) {
         switch (record) {
-            case SegmentRecord.Version v -> encodeVersion(v.memory(), out);
+            case SegmentRecord.Version v -> {
+                float[] e = v.embedding();
+                encodeVersion(v.memory(), e == null ? KIND_VERSION : KIND_EMBEDDED_VERSION, out);
+                if (e != null) {
+                    if (e.length < 1 || e.length > MAX_DIMENSION) throw new IllegalArgumentException("embedding dimension " + e.length);
+                    out.varint(e.length);
+                    for (float f : e) out.u32(Float.floatToRawIntBits(f));
+                }
+            }
             case SegmentRecord.Tombstone t -> {
                 out.u8(KIND_TOMBSTONE);
                 id(out, t.memoryId());
@@ -63,12 +79,12 @@ public final class RecordCodec {
         }
     }
 
-    private static void encodeVersion(Memory m, ByteWriter out) {
+    private static void encodeVersion(Memory m, int kind, ByteWriter out) {
         Source s = m.source();
         int presence = bit(m.eventTime(), 0) | bit(m.validTo(), 1) | bit(m.supersededBy(), 2) | bit(m.lastAccess(), 3)
                 | bit(m.expiresAt(), 4) | bit(m.embeddingModelId(), 5) | bit(s.sessionId(), 6)
                 | bit(s.extractorId(), 7) | bit(s.modelId(), 8);
-        out.u8(KIND_VERSION);
+        out.u8(kind);
         id(out, m.id());
         out.string(m.user().value());
         out.varlong(m.version());
@@ -104,6 +120,17 @@ public final class RecordCodec {
         try {
             SegmentRecord r = switch (kind) {
                 case KIND_VERSION -> new SegmentRecord.Version(decodeVersion(in));
+                case KIND_EMBEDDED_VERSION -> {
+                    Memory m = decodeVersion(in);
+                    int dim = in.varint(MAX_DIMENSION);
+                    if (dim < 1) throw in.corrupt("embedding dimension 0");
+                    float[] e = new float[dim];
+                    for (int i = 0; i < dim; i++) {
+                        e[i] = Float.intBitsToFloat(in.u32());
+                        if (!Float.isFinite(e[i])) throw in.corrupt("embedding component " + i + " is not finite");
+                    }
+                    yield new SegmentRecord.Version(m, e);
+                }
                 case KIND_TOMBSTONE -> {
                     MemoryId id = readId(in);
                     UserId user = UserId.of(in.string(MAX_STRING));

@@ -4,6 +4,7 @@ import dev.engram.memory.Memory;
 import dev.engram.memory.MemoryId;
 import dev.engram.memory.UserId;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Objects;
 
 /** One record of a user's segment: a memory version, or a tombstone. Immutable. */
@@ -14,10 +15,35 @@ public sealed interface SegmentRecord {
     /** The memory the record is about. */
     MemoryId memoryId();
 
-    /** A stored version of a memory. */
-    record Version(Memory memory) implements SegmentRecord {
+    /**
+     * A stored version of a memory, with its embedding if it has one ({@code null}: none). The
+     * embedding is copied in; callers must not modify the array {@link #embedding()} returns.
+     */
+    record Version(Memory memory, float[] embedding) implements SegmentRecord {
         public Version {
             Objects.requireNonNull(memory, "memory");
+            if (embedding != null) embedding = embedding.clone();
+        }
+
+        /** A version without an embedding. */
+        public Version(Memory memory) {
+            this(memory, null);
+        }
+
+        // Records compare arrays by identity; a version is its memory plus the embedding's values.
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Version v && memory.equals(v.memory) && Arrays.equals(embedding, v.embedding);
+        }
+
+        @Override
+        public int hashCode() {
+            return memory.hashCode() * 31 + Arrays.hashCode(embedding);
+        }
+
+        @Override
+        public String toString() {
+            return "Version[" + memory + (embedding == null ? "" : ", embedding dim " + embedding.length) + "]";
         }
 
         @Override

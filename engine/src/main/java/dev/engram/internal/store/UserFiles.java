@@ -1,5 +1,8 @@
 package dev.engram.internal.store;
 
+import dev.engram.index.CorruptIndexException;
+import dev.engram.index.IndexConfig;
+import dev.engram.index.VectorIndex;
 import dev.engram.internal.bitmap.AttributeBitmaps;
 import dev.engram.internal.bitmap.BitmapFile;
 import dev.engram.internal.format.BlockFileReader;
@@ -10,13 +13,18 @@ import dev.engram.internal.lexical.LexicalIndex;
 import dev.engram.internal.lexical.TextAnalyzer;
 import dev.engram.internal.segment.SegmentReader;
 import dev.engram.io.CorruptFileException;
+import dev.engram.io.FileInput;
+import dev.engram.io.FileStorage;
 import dev.engram.io.Storage;
 import dev.engram.memory.UserId;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
+import java.util.zip.CRC32C;
 
 /**
  * Reads and verifies the files of one user's directory against the manifest: the manifest itself,
@@ -29,6 +37,9 @@ final class UserFiles {
 
     /** Index files loaded from disk and the number of records they reflect. */
     record LoadedIndexes(LexicalIndex lexical, AttributeBitmaps bitmaps, long covered) {}
+
+    /** A vector index opened from its file, and the number of records it reflects. */
+    record LoadedVectors(VectorIndex index, long covered) {}
 
     private final Storage dir;
     private final UserId user;
@@ -110,6 +121,60 @@ final class UserFiles {
         } catch (CorruptFileException | NoSuchFileException e) {
             // Derived state: a damaged or missing index file costs a rebuild, never the user's data.
             return Optional.empty();
+        }
+    }
+
+    /**
+     * The user directory as a file-system path, or null when the storage is not a plain
+     * {@link FileStorage}: {@link VectorIndex} saves and memory-maps files by path, outside the
+     * storage seam, so on any other storage the vector index is kept in memory only and rebuilt
+     * from the segments on every open.
+     */
+    Path vectorDirectory() {
+        return dir instanceof FileStorage fs ? fs.directory() : null;
+    }
+
+    /**
+     * The persisted vector index, if listed, its length and CRC32C (read through the storage seam)
+     * match the manifest, it opens cleanly with {@code config}'s dimension and similarity, and it
+     * reflects no more than {@code totalRecords}; empty otherwise (the caller rebuilds it).
+     */
+    Optional<LoadedVectors> loadVectors(UserManifest manifest, long totalRecords, IndexConfig config) throws IOException {
+        Optional<UserManifest.Entry> vec = manifest.file(FileKind.VECTORS);
+        Path base = vectorDirectory();
+        if (vec.isEmpty() || base == null || vec.get().records() > totalRecords) return Optional.empty();
+        UserManifest.Entry e = vec.get();
+        try {
+            if (!dir.exists(e.name()) || crcOf(e.name(), e.length()) != e.crc32c()) return Optional.empty();
+            VectorIndex index = VectorIndex.open(base.resolve(e.name()));
+            IndexConfig c = index.config();
+            if (c.dimension() != config.dimension() || c.similarity() != config.similarity()) {
+                index.close(); // configured differently since it was written: stale
+                return Optional.empty();
+            }
+            return Optional.of(new LoadedVectors(index, e.records()));
+        } catch (CorruptIndexException | NoSuchFileException e2) {
+            // Derived state: a damaged or missing vector file costs a rebuild, never the user's data.
+            return Optional.empty();
+        }
+    }
+
+    /** CRC32C of the file if it is exactly {@code length} bytes, else a value the caller treats as a mismatch. */
+    long crcOf(String name, long length) throws IOException {
+        try (FileInput in = dir.openInput(name)) {
+            if (in.size() != length) return Long.MIN_VALUE; // outside the int range of any CRC
+            CRC32C crc = new CRC32C();
+            ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+            for (long pos = 0; pos < length; ) {
+                buf.clear();
+                buf.limit((int) Math.min(buf.capacity(), length - pos));
+                int n = in.read(pos, buf);
+                if (n <= 0) throw new IOException(in.name() + ": unexpected end at " + pos);
+                buf.flip();
+                crc.update(buf);
+                pos += n;
+            }
+            return (int) crc.getValue();
         }
     }
 

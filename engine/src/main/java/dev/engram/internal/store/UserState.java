@@ -1,5 +1,7 @@
 package dev.engram.internal.store;
 
+import dev.engram.index.IndexConfig;
+import dev.engram.index.VectorIndex;
 import dev.engram.internal.bitmap.AttributeBitmaps;
 import dev.engram.internal.lexical.LexicalIndex;
 import dev.engram.internal.lexical.TextAnalyzer;
@@ -11,6 +13,7 @@ import dev.engram.memory.UserId;
 import dev.engram.memory.ValidationException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,6 +28,12 @@ import java.util.Optional;
  * assignment depends only on record order, a rebuild from the segments gives every version the
  * same ordinal as the live state did.
  *
+ * <p>Vectors: the n-th version record that carries an embedding has vector ordinal n in the
+ * {@link VectorIndex}; {@link #documentOf}/{@link #vectorOf} map between the two numberings. Like
+ * the document ordinals, the mapping depends only on record order, so it is rebuilt on every open
+ * and never persisted. Superseded and deleted versions are deleted from the vector index (only
+ * current versions are ever served by vector search).
+ *
  * <p>Not thread-safe: {@link UserStore} guards it with a read-write lock.
  */
 final class UserState {
@@ -36,14 +45,35 @@ final class UserState {
     private final UserId user;
     private final Map<MemoryId, Entry> memories = new HashMap<>();
     private final List<Memory> byOrdinal = new ArrayList<>();
+    // Per document ordinal: its vector ordinal or -1, and Arrays.hashCode of its embedding (0: none).
+    private int[] vectorOf = new int[16];
+    private int[] embeddingHash = new int[16];
+    // Per vector ordinal: its document ordinal.
+    private int[] documentOf = new int[16];
+    private int vectors;
+    private final IndexConfig vectorConfig;
     private LexicalIndex lexical;
     private AttributeBitmaps bitmaps;
+    private VectorIndex vectorIndex;
     private long records;
 
-    UserState(UserId user, TextAnalyzer analyzer) {
+    UserState(UserId user, TextAnalyzer analyzer, IndexConfig vectorConfig) {
         this.user = user;
+        this.vectorConfig = vectorConfig;
         this.lexical = new LexicalIndex(analyzer);
         this.bitmaps = new AttributeBitmaps();
+        this.vectorIndex = VectorIndex.create(vectorConfig);
+    }
+
+    /** Replaces the (empty) vector index with a loaded one that reflects the records applied so far. */
+    void installVectors(VectorIndex loaded) {
+        vectorIndex.close();
+        vectorIndex = loaded;
+    }
+
+    /** Frees the vector index's off-heap memory. Idempotent. */
+    void closeVectors() {
+        vectorIndex.close();
     }
 
     /** Replaces the derived indexes with loaded ones that reflect the first {@code records()} records. */
@@ -60,7 +90,8 @@ final class UserState {
      * known one, an identical copy of an existing version is a duplicate (a replay), anything else
      * is a {@link ValidationException}.
      */
-    PutCheck checkPut(Memory m) {
+    PutCheck checkPut(Memory m, float[] embedding) {
+        if (embedding != null) checkEmbedding(embedding, vectorConfig.dimension(), true);
         if (!m.user().equals(user)) throw new ValidationException("user", "memory of user " + m.user() + " put to user " + user);
         if (m.status() == MemoryStatus.DELETED) {
             // A DELETED version would keep its content on disk forever; deletion is a tombstone.
@@ -71,7 +102,13 @@ final class UserState {
         long have = e == null ? 0 : e.ordinals.size();
         if (m.version() <= have) {
             Memory existing = byOrdinal.get(e.ordinals.get((int) m.version() - 1));
-            if (existing.equals(m)) return PutCheck.DUPLICATE;
+            if (existing.equals(m)) {
+                // A replay carries the same embedding; a 32-bit hash keeps the check off the heap
+                // copy of every vector (a colliding different embedding is accepted as the replay).
+                if (embeddingHash[e.ordinals.get((int) m.version() - 1)] == Arrays.hashCode(embedding)) return PutCheck.DUPLICATE;
+                throw new ValidationException("embedding", "memory " + m.id() + " version " + m.version()
+                        + " is stored with a different embedding");
+            }
             throw new ValidationException("version", "memory " + m.id() + " already has a different version " + m.version());
         }
         if (m.version() != have + 1) {
@@ -86,10 +123,35 @@ final class UserState {
     }
 
     /**
-     * Applies one record. With {@code indexes} false the derived indexes are left alone (they
-     * were loaded from files that already reflect this record).
+     * Checks an embedding: {@code dimension} finite components and, if {@code unit}, length 1
+     * (within 1e-3, float rounding of a normalized vector); a {@link ValidationException} otherwise.
      */
+    static void checkEmbedding(float[] v, int dimension, boolean unit) {
+        if (v.length != dimension) {
+            throw new ValidationException("embedding", "has dimension " + v.length + ", the user's vector index has " + dimension);
+        }
+        double sum = 0;
+        for (int i = 0; i < v.length; i++) {
+            if (!Float.isFinite(v[i])) throw new ValidationException("embedding", "component " + i + " is " + v[i]);
+            sum += (double) v[i] * v[i];
+        }
+        if (unit && Math.abs(Math.sqrt(sum) - 1) > 1e-3) {
+            throw new ValidationException("embedding", "must have unit length, has " + Math.sqrt(sum));
+        }
+        if (!unit && sum == 0) throw new ValidationException("embedding", "is the zero vector");
+    }
+
+    /** Applies one record, updating every derived index (see {@link #apply(SegmentRecord, boolean, boolean)}). */
     void apply(SegmentRecord record, boolean indexes) {
+        apply(record, indexes, indexes);
+    }
+
+    /**
+     * Applies one record. With {@code indexes} false the lexical index and bitmaps are left
+     * alone, with {@code vectorIndex} false the vector index (they were loaded from files that
+     * already reflect this record). The ordinal mappings are always updated.
+     */
+    void apply(SegmentRecord record, boolean indexes, boolean vectorIndex) {
         records++;
         switch (record) {
             case SegmentRecord.Version v -> {
@@ -97,6 +159,8 @@ final class UserState {
                 Entry e = memories.computeIfAbsent(m.id(), k -> new Entry());
                 int ordinal = byOrdinal.size();
                 byOrdinal.add(e.deletedAt == null ? m : null);
+                int vector = mapVector(ordinal, v.embedding());
+                if (vector >= 0 && vectorIndex) addVector(vector, v.embedding());
                 if (e.deletedAt != null) {
                     // Only a hand-made file can hold a version after its tombstone: keep the
                     // ordinal numbering, never index the content.
@@ -104,11 +168,16 @@ final class UserState {
                         bitmaps.addVersion(ordinal, m);
                         bitmaps.tombstone(ordinal);
                     }
+                    if (vector >= 0 && vectorIndex) this.vectorIndex.delete(vector);
                     e.ordinals.add(ordinal);
                     return;
                 }
+                if (!e.ordinals.isEmpty()) {
+                    int previous = e.ordinals.getLast();
+                    if (indexes) bitmaps.supersede(previous);
+                    if (vectorIndex && vectorOf[previous] >= 0) this.vectorIndex.delete(vectorOf[previous]);
+                }
                 if (indexes) {
-                    if (!e.ordinals.isEmpty()) bitmaps.supersede(e.ordinals.getLast());
                     lexical.add(ordinal, m.content());
                     bitmaps.addVersion(ordinal, m);
                 }
@@ -124,9 +193,56 @@ final class UserState {
                         lexical.remove(ordinal);
                         bitmaps.tombstone(ordinal);
                     }
+                    if (vectorIndex && vectorOf[ordinal] >= 0) this.vectorIndex.delete(vectorOf[ordinal]);
                 }
             }
         }
+    }
+
+    /** Records the document ordinal's embedding; returns its vector ordinal, or -1 without one. */
+    private int mapVector(int ordinal, float[] embedding) {
+        if (ordinal == vectorOf.length) {
+            vectorOf = Arrays.copyOf(vectorOf, ordinal * 2);
+            embeddingHash = Arrays.copyOf(embeddingHash, ordinal * 2);
+        }
+        embeddingHash[ordinal] = Arrays.hashCode(embedding);
+        if (embedding == null) {
+            vectorOf[ordinal] = -1;
+            return -1;
+        }
+        if (vectors == documentOf.length) documentOf = Arrays.copyOf(documentOf, vectors * 2);
+        documentOf[vectors] = ordinal;
+        vectorOf[ordinal] = vectors;
+        return vectors++;
+    }
+
+    private void addVector(int expected, float[] embedding) {
+        int got = vectorIndex.add(embedding);
+        // The index hands out ordinals in add order; any gap means it and the mapping disagree.
+        if (got != expected) throw new IllegalStateException("vector index gave ordinal " + got + ", expected " + expected);
+    }
+
+    /** The document ordinal of a vector ordinal. */
+    int documentOf(int vector) {
+        return documentOf[vector];
+    }
+
+    /** The vector ordinal of a document ordinal, or -1 if that version has no embedding. */
+    int vectorOf(int ordinal) {
+        return ordinal >= 0 && ordinal < byOrdinal.size() ? vectorOf[ordinal] : -1;
+    }
+
+    /** Versions applied so far that carry an embedding (the vector index's size when in step). */
+    int vectors() {
+        return vectors;
+    }
+
+    VectorIndex vectorIndex() {
+        return vectorIndex;
+    }
+
+    IndexConfig vectorConfig() {
+        return vectorConfig;
     }
 
     /** The latest version, unless the memory is unknown or deleted. */

@@ -1,5 +1,9 @@
 package dev.engram.internal.store;
 
+import dev.engram.index.IndexConfig;
+import dev.engram.index.SearchOptions;
+import dev.engram.index.SearchResults;
+import dev.engram.index.VectorIndex;
 import dev.engram.internal.bitmap.AttributeBitmaps;
 import dev.engram.internal.bitmap.BitmapFile;
 import dev.engram.internal.format.Corruption;
@@ -16,17 +20,19 @@ import dev.engram.memory.UserId;
 import dev.engram.io.Closeables;
 import dev.engram.io.Storage;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * One user's store: that user's segments, lexical index and attribute bitmaps in the user's own
- * directory ({@link UserDirectoryLayout}), tied together by the atomically replaced
+ * One user's store: that user's segments, lexical index, attribute bitmaps and vector index in
+ * the user's own directory ({@link UserDirectoryLayout}), tied together by the atomically replaced
  * {@link UserManifest}.
  *
  * <p>Writes: {@link #put} and {@link #delete} validate, then apply at once to the in-memory state
@@ -40,7 +46,9 @@ import org.roaringbitmap.RoaringBitmap;
  * are deleted; the active segment is cut back to its committed length; every listed file's
  * checksum and length must match, otherwise opening fails with {@link CorruptFileException}
  * (segments are the source of truth). Index files that are missing, damaged or stale are rebuilt
- * from the segments ({@link #indexesRebuiltOnOpen()}).
+ * from the segments ({@link #indexesRebuiltOnOpen()}, {@link #vectorsRebuiltOnOpen()}). The
+ * vector index file is written and mapped by path, beside the storage seam: only on a
+ * {@link dev.engram.io.FileStorage}; elsewhere it is rebuilt on every open (docs/storage.md).
  *
  * <p>Failures: the first {@link IOException} of a write, sync or rename is kept; the store then
  * refuses every later write, naming that cause (fail-stop; an fsync is never retried). Reopen
@@ -50,12 +58,25 @@ import org.roaringbitmap.RoaringBitmap;
  * take the write lock. {@link #close} is idempotent.
  */
 public final class UserStore implements AutoCloseable {
-    /** Tuning: the raw size of segment blocks, and the segment size after which a segment is sealed. */
-    public record Options(int targetBlockBytes, long segmentRollBytes) {
+    /**
+     * Tuning: the raw size of segment blocks, the segment size after which a segment is sealed,
+     * and the configuration of the user's vector index (its dimension is the embeddings' dimension).
+     */
+    public record Options(int targetBlockBytes, long segmentRollBytes, IndexConfig vectors) {
+        /** 384 dimensions: the default embedding models (MiniLM, bge-small). */
+        public static final int DEFAULT_DIMENSION = 384;
         public static final Options DEFAULT = new Options(64 * 1024, 64L << 20);
+
+        public Options {
+            Objects.requireNonNull(vectors, "vectors");
+        }
+
+        public Options(int targetBlockBytes, long segmentRollBytes) {
+            this(targetBlockBytes, segmentRollBytes, IndexConfig.defaults(DEFAULT_DIMENSION));
+        }
     }
 
-    /** A lexical search hit: the memory version, its ordinal and its BM25 score. */
+    /** A lexical or vector search hit: the memory version, its (document) ordinal and its score. */
     public record Hit(Memory memory, int ordinal, double score) {}
 
     private final UserId user;
@@ -68,6 +89,7 @@ public final class UserStore implements AutoCloseable {
     private UserState state;
     private final UserFiles files;
     private boolean indexesRebuilt;
+    private boolean vectorsRebuilt;
     // The unsealed segment being appended to, or null when the next flush starts a new one.
     private ActiveSegment active;
     private IOException failure;
@@ -84,6 +106,9 @@ public final class UserStore implements AutoCloseable {
     /**
      * Opens {@code user}'s store under the data directory {@code root} (its directory is given by
      * {@link UserDirectoryLayout}), creating it if absent.
+     *
+     * @throws IllegalArgumentException if stored embeddings have another dimension than
+     *                                  {@code options.vectors()}
      */
     public static UserStore open(Storage root, UserId user, TextAnalyzer analyzer, Options options) throws IOException {
         Storage dir = UserDirectoryLayout.open(root, user);
@@ -92,6 +117,7 @@ public final class UserStore implements AutoCloseable {
             store.load();
         } catch (IOException | RuntimeException e) {
             Closeables.closeQuietly(store.active, dir);
+            if (store.state != null) store.state.closeVectors();
             throw e;
         }
         return store;
@@ -113,12 +139,35 @@ public final class UserStore implements AutoCloseable {
             }
             records.addAll(s.contents().records());
         }
-        state = new UserState(user, analyzer);
+        int dimension = options.vectors().dimension();
+        for (SegmentRecord r : records) {
+            if (r instanceof SegmentRecord.Version v && v.embedding() != null && v.embedding().length != dimension) {
+                // A configuration error, not damage: refuse rather than drop or mis-index vectors.
+                throw new IllegalArgumentException("user " + user + " has stored embeddings of dimension "
+                        + v.embedding().length + " but the store is configured for dimension " + dimension);
+            }
+        }
+        state = new UserState(user, analyzer, options.vectors());
         Optional<UserFiles.LoadedIndexes> loaded = files.loadIndexes(manifest, records.size(), analyzer);
         loaded.ifPresent(l -> state.installIndexes(l.lexical(), l.bitmaps()));
         indexesRebuilt = loaded.isEmpty();
         long covered = loaded.map(UserFiles.LoadedIndexes::covered).orElse(0L);
-        for (SegmentRecord r : records) state.apply(r, state.records() >= covered);
+        long vectorsCovered = 0;
+        Optional<UserFiles.LoadedVectors> vectors = files.loadVectors(manifest, records.size(), options.vectors());
+        if (vectors.isPresent()) {
+            VectorIndex index = vectors.get().index();
+            long withEmbedding = records.stream().limit(vectors.get().covered())
+                    .filter(r -> r instanceof SegmentRecord.Version v && v.embedding() != null).count();
+            if (index.size() == withEmbedding) {
+                state.installVectors(index);
+                vectorsCovered = vectors.get().covered();
+            } else {
+                index.close(); // holds other vectors than the segments say: stale, rebuild
+                vectors = Optional.empty();
+            }
+        }
+        vectorsRebuilt = vectors.isEmpty();
+        for (SegmentRecord r : records) state.apply(r, state.records() >= covered, state.records() >= vectorsCovered);
     }
 
     public UserId user() {
@@ -135,17 +184,29 @@ public final class UserStore implements AutoCloseable {
         return indexesRebuilt;
     }
 
-    /**
-     * Adds a version: version 1 of a new memory or the next version of a known one. Returns false
-     * (and changes nothing) for an exact copy of a stored version, so replays are idempotent.
-     * Bad input raises {@link dev.engram.memory.ValidationException} and changes nothing.
-     */
+    /** Whether opening rebuilt the vector index (missing, stale or damaged file, or no file-system path). */
+    public boolean vectorsRebuiltOnOpen() {
+        return vectorsRebuilt;
+    }
+
+    /** Same as {@link #put(Memory, float[])} without an embedding. */
     public boolean put(Memory memory) throws IOException {
+        return put(memory, null);
+    }
+
+    /**
+     * Adds a version: version 1 of a new memory or the next version of a known one, with its
+     * embedding ({@code null}: none; else a unit vector of the vector index's dimension, stored in
+     * the segment with the version). Returns false (and changes nothing) for an exact copy of a
+     * stored version, embedding included, so replays are idempotent. Bad input raises
+     * {@link dev.engram.memory.ValidationException} and changes nothing.
+     */
+    public boolean put(Memory memory, float[] embedding) throws IOException {
         lock.writeLock().lock();
         try {
             ensureWritable();
-            if (state.checkPut(memory) == UserState.PutCheck.DUPLICATE) return false;
-            SegmentRecord r = new SegmentRecord.Version(memory);
+            if (state.checkPut(memory, embedding) == UserState.PutCheck.DUPLICATE) return false;
+            SegmentRecord r = new SegmentRecord.Version(memory, embedding);
             pending.add(r);
             state.apply(r, true);
             return true;
@@ -217,7 +278,10 @@ public final class UserStore implements AutoCloseable {
         manifest = next;
     }
 
-    /** Flushes, then persists the lexical index and bitmaps so the next open need not rebuild them. */
+    /**
+     * Flushes, then persists the lexical index, bitmaps and vector index so the next open need
+     * not rebuild them.
+     */
     public void checkpointIndexes() throws IOException {
         lock.writeLock().lock();
         try {
@@ -227,12 +291,15 @@ public final class UserStore implements AutoCloseable {
                 List<UserManifest.Entry> kept = new ArrayList<>();
                 List<String> old = new ArrayList<>();
                 for (UserManifest.Entry e : manifest.files()) {
-                    if (e.kind() == FileKind.LEXICAL || e.kind() == FileKind.BITMAPS) old.add(e.name());
-                    else kept.add(e);
+                    if (e.kind() == FileKind.LEXICAL || e.kind() == FileKind.BITMAPS || e.kind() == FileKind.VECTORS) {
+                        old.add(e.name());
+                    } else {
+                        kept.add(e);
+                    }
                 }
                 kept.addAll(writeIndexes(state, 0));
                 dir.syncDirectory();
-                installManifest(manifest.next(kept, 2));
+                installManifest(manifest.next(kept, 3));
                 deleteAll(old);
             } catch (IOException | RuntimeException e) {
                 throw fail(e);
@@ -250,8 +317,21 @@ public final class UserStore implements AutoCloseable {
         String bmpName = manifest.newName(FileKind.BITMAPS, first + 1);
         StoreFiles.writeNew(dir, lexName, lex);
         StoreFiles.writeNew(dir, bmpName, bmp);
-        return List.of(new UserManifest.Entry(lexName, FileKind.LEXICAL, lex.length, Crc32c.of(lex), true, s.records()),
-                new UserManifest.Entry(bmpName, FileKind.BITMAPS, bmp.length, Crc32c.of(bmp), true, s.records()));
+        List<UserManifest.Entry> entries = new ArrayList<>();
+        entries.add(new UserManifest.Entry(lexName, FileKind.LEXICAL, lex.length, Crc32c.of(lex), true, s.records()));
+        entries.add(new UserManifest.Entry(bmpName, FileKind.BITMAPS, bmp.length, Crc32c.of(bmp), true, s.records()));
+        Path base = files.vectorDirectory();
+        if (base != null) {
+            // VectorIndex writes by path (temp file, fsync, rename, directory fsync); the checksum
+            // is then taken through the storage seam, so open can tell this file from a stale one.
+            String vecName = manifest.newName(FileKind.VECTORS, first + 2);
+            s.vectorIndex().save(base.resolve(vecName));
+            long length = dir.size(vecName);
+            long crc = files.crcOf(vecName, length);
+            if (crc == Long.MIN_VALUE) throw new IOException(dir.location(vecName) + " changed size while it was checksummed");
+            entries.add(new UserManifest.Entry(vecName, FileKind.VECTORS, length, (int) crc, true, s.records()));
+        }
+        return entries;
     }
 
     /**
@@ -272,27 +352,35 @@ public final class UserStore implements AutoCloseable {
                         if (r instanceof SegmentRecord.Tombstone || !state.isDeleted(r.memoryId())) kept.add(r);
                     }
                 }
-                UserState next = new UserState(user, analyzer);
-                for (SegmentRecord r : kept) next.apply(r, true);
-                SegmentWriter w = SegmentWriter.create(user, options.targetBlockBytes());
-                byte[] header = w.header();
-                for (SegmentRecord r : kept) w.add(r);
-                byte[] body = w.seal();
-                byte[] segment = new byte[header.length + body.length];
-                System.arraycopy(header, 0, segment, 0, header.length);
-                System.arraycopy(body, 0, segment, header.length, body.length);
-                String segName = manifest.newName(FileKind.SEGMENT, 0);
-                StoreFiles.writeNew(dir, segName, segment);
-                List<UserManifest.Entry> newFiles = new ArrayList<>();
-                newFiles.add(new UserManifest.Entry(segName, FileKind.SEGMENT, segment.length, Crc32c.of(segment), true, kept.size()));
-                newFiles.addAll(writeIndexes(next, 1));
-                dir.syncDirectory();
-                List<String> old = manifest.files().stream().map(UserManifest.Entry::name).toList();
-                if (active != null) active.close();
-                active = null;
-                installManifest(manifest.next(newFiles, 3));
-                state = next;
-                deleteAll(old);
+                UserState next = new UserState(user, analyzer, options.vectors());
+                boolean swapped = false;
+                try {
+                    for (SegmentRecord r : kept) next.apply(r, true);
+                    SegmentWriter w = SegmentWriter.create(user, options.targetBlockBytes());
+                    byte[] header = w.header();
+                    for (SegmentRecord r : kept) w.add(r);
+                    byte[] body = w.seal();
+                    byte[] segment = new byte[header.length + body.length];
+                    System.arraycopy(header, 0, segment, 0, header.length);
+                    System.arraycopy(body, 0, segment, header.length, body.length);
+                    String segName = manifest.newName(FileKind.SEGMENT, 0);
+                    StoreFiles.writeNew(dir, segName, segment);
+                    List<UserManifest.Entry> newFiles = new ArrayList<>();
+                    newFiles.add(new UserManifest.Entry(segName, FileKind.SEGMENT, segment.length, Crc32c.of(segment), true, kept.size()));
+                    newFiles.addAll(writeIndexes(next, 1));
+                    dir.syncDirectory();
+                    List<String> old = manifest.files().stream().map(UserManifest.Entry::name).toList();
+                    if (active != null) active.close();
+                    active = null;
+                    installManifest(manifest.next(newFiles, 4));
+                    UserState previous = state;
+                    state = next;
+                    swapped = true;
+                    previous.closeVectors();
+                    deleteAll(old);
+                } finally {
+                    if (!swapped) next.closeVectors();
+                }
             } catch (IOException | RuntimeException e) {
                 throw fail(e);
             }
@@ -336,6 +424,37 @@ public final class UserStore implements AutoCloseable {
         });
     }
 
+    /**
+     * The {@code k} current versions whose embeddings are most similar to {@code query} (the
+     * index's similarity; dot product by default), best first, restricted to the document
+     * ordinals in {@code accept} (null: no restriction). Superseded versions and deleted memories
+     * are never returned: the candidates are always the bitmaps' current set minus tombstones.
+     * A malformed query (wrong dimension, non-finite or zero) raises
+     * {@link dev.engram.memory.ValidationException}.
+     */
+    public List<Hit> vectorSearch(float[] query, int k, RoaringBitmap accept) {
+        if (k < 1) throw new IllegalArgumentException("k must be >= 1, got " + k);
+        UserState.checkEmbedding(query, options.vectors().dimension(), false);
+        return read(s -> {
+            RoaringBitmap docs = RoaringBitmap.andNot(s.bitmaps().current(), s.bitmaps().tombstones());
+            if (accept != null) docs.and(accept);
+            RoaringBitmap candidates = new RoaringBitmap();
+            docs.forEach((int doc) -> {
+                int v = s.vectorOf(doc);
+                if (v >= 0) candidates.add(v);
+            });
+            List<Hit> hits = new ArrayList<>();
+            if (candidates.isEmpty()) return hits;
+            SearchResults r = s.vectorIndex().search(query, k, SearchOptions.defaults().withFilter(candidates));
+            for (int i = 0; i < r.size(); i++) {
+                int doc = s.documentOf(r.ordinals()[i]);
+                double score = r.scores()[i];
+                s.atOrdinal(doc).ifPresent(m -> hits.add(new Hit(m, doc, score)));
+            }
+            return hits;
+        });
+    }
+
     /** Runs {@code f} on the attribute bitmaps under the read lock; {@code f} must not keep them. */
     public <T> T withBitmaps(Function<AttributeBitmaps, T> f) {
         return read(s -> f.apply(s.bitmaps()));
@@ -343,21 +462,36 @@ public final class UserStore implements AutoCloseable {
 
     /**
      * Rebuilds the derived state from the segment files and compares it with the live state:
-     * the lexical index, the bitmaps and every memory's versions must be equal. Flushes first.
+     * the lexical index, the bitmaps, every memory's versions, the vector-to-document ordinal
+     * mapping and which vectors are live must be equal. Flushes first.
      */
     public boolean derivedStateMatchesRebuild() throws IOException {
         lock.writeLock().lock();
         try {
             ensureWritable();
             flushLocked();
-            UserState rebuilt = new UserState(user, analyzer);
-            for (UserManifest.Entry e : manifest.segments()) {
-                for (SegmentRecord r : files.readSegment(e).contents().records()) rebuilt.apply(r, true);
+            UserState rebuilt = new UserState(user, analyzer, options.vectors());
+            try {
+                for (UserManifest.Entry e : manifest.segments()) {
+                    for (SegmentRecord r : files.readSegment(e).contents().records()) rebuilt.apply(r, true);
+                }
+                if (rebuilt.vectors() != state.vectors() || rebuilt.vectorIndex().size() != state.vectorIndex().size()
+                        || rebuilt.vectorIndex().liveCount() != state.vectorIndex().liveCount()) {
+                    return false;
+                }
+                for (int v = 0; v < state.vectors(); v++) {
+                    if (rebuilt.documentOf(v) != state.documentOf(v)
+                            || rebuilt.vectorIndex().isLive(v) != state.vectorIndex().isLive(v)) {
+                        return false;
+                    }
+                }
+                if (!rebuilt.lexical().sameContent(state.lexical()) || !state.lexical().sameContent(rebuilt.lexical())) return false;
+                if (!rebuilt.bitmaps().equals(state.bitmaps()) || rebuilt.ordinals() != state.ordinals()) return false;
+                for (MemoryId id : state.ids()) if (!rebuilt.history(id).equals(state.history(id))) return false;
+                return rebuilt.ids().size() == state.ids().size();
+            } finally {
+                rebuilt.closeVectors();
             }
-            if (!rebuilt.lexical().sameContent(state.lexical()) || !state.lexical().sameContent(rebuilt.lexical())) return false;
-            if (!rebuilt.bitmaps().equals(state.bitmaps()) || rebuilt.ordinals() != state.ordinals()) return false;
-            for (MemoryId id : state.ids()) if (!rebuilt.history(id).equals(state.history(id))) return false;
-            return rebuilt.ids().size() == state.ids().size();
         } finally {
             lock.writeLock().unlock();
         }
@@ -409,6 +543,7 @@ public final class UserStore implements AutoCloseable {
                 else first.addSuppressed(e);
             }
             active = null;
+            state.closeVectors();
             if (first != null) throw first;
         } finally {
             lock.writeLock().unlock();

@@ -1,6 +1,8 @@
 package dev.engram.internal.segment;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.engram.internal.format.ByteReader;
@@ -77,5 +79,53 @@ class RecordCodecTest {
         CorruptFileException e = assertThrows(CorruptFileException.class,
                 () -> RecordCodec.decode(new ByteReader(cut, "seg-1.seg")));
         assertEquals("seg-1.seg", e.file());
+    }
+
+    private static float[] vector(TestRandom random, int dim) {
+        float[] v = new float[dim];
+        for (int i = 0; i < dim; i++) v[i] = (float) random.nextGaussian();
+        return v;
+    }
+
+    @RepeatedTest(5)
+    void embeddingsRoundTripBitExactAndOldVersionsKeepTheirBytes(TestRandom random) throws Exception {
+        RandomMemories gen = new RandomMemories(random);
+        for (int i = 0; i < 100; i++) {
+            Memory m = gen.memory(gen.user());
+            float[] e = vector(random, random.between(1, 400));
+            if (i == 0) e[0] = -0.0f; // sign of zero must survive
+            ByteWriter plain = new ByteWriter();
+            RecordCodec.encode(new SegmentRecord.Version(m), plain);
+            ByteWriter embedded = new ByteWriter();
+            RecordCodec.encode(new SegmentRecord.Version(m, e), embedded);
+            byte[] p = plain.toByteArray();
+            byte[] q = embedded.toByteArray();
+            // A version without embedding is still kind 1, so files written before kind 3 read back
+            // unchanged; kind 3 is exactly kind 1's fields plus the vector.
+            assertEquals(RecordCodec.KIND_VERSION, p[0]);
+            assertEquals(RecordCodec.KIND_EMBEDDED_VERSION, q[0]);
+            assertArrayEquals(java.util.Arrays.copyOfRange(p, 1, p.length), java.util.Arrays.copyOfRange(q, 1, p.length));
+            SegmentRecord.Version back = (SegmentRecord.Version) RecordCodec.decode(new ByteReader(q, "test"));
+            assertEquals(m, back.memory());
+            assertEquals(e.length, back.embedding().length);
+            for (int d = 0; d < e.length; d++) assertEquals(Float.floatToRawIntBits(e[d]), Float.floatToRawIntBits(back.embedding()[d]));
+            assertNull(((SegmentRecord.Version) RecordCodec.decode(new ByteReader(p, "test"))).embedding());
+        }
+    }
+
+    @Test
+    void nonFiniteOrEmptyEmbeddingIsCorrupt() {
+        RandomMemories gen = new RandomMemories(new TestRandom(7));
+        Memory m = gen.memory(gen.user());
+        ByteWriter w = new ByteWriter();
+        RecordCodec.encode(new SegmentRecord.Version(m, new float[] {0.5f, 0.5f}), w);
+        byte[] good = w.toByteArray();
+        byte[] nan = good.clone();
+        int nanBits = Float.floatToRawIntBits(Float.NaN);
+        for (int b = 0; b < 4; b++) nan[nan.length - 4 + b] = (byte) (nanBits >>> (24 - 8 * b));
+        assertThrows(CorruptFileException.class, () -> RecordCodec.decode(new ByteReader(nan, "test")));
+        byte[] empty = java.util.Arrays.copyOf(good, good.length - 8);
+        empty[empty.length - 1] = 0; // dimension 0
+        assertThrows(CorruptFileException.class, () -> RecordCodec.decode(new ByteReader(empty, "test")));
     }
 }
