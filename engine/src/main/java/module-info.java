@@ -3,12 +3,14 @@
  * per-user store, its file formats and indexes. Only API packages are exported.
  */
 module dev.engram.engine {
-    requires dev.engram.wal;
+    requires transitive dev.engram.wal;
+    requires transitive dev.engram.extraction;
     requires dev.engram.index;
     requires roaringbitmap;
     requires org.lz4.java;
     requires org.apache.lucene.core;
     requires org.apache.lucene.analysis.common;
 
+    exports dev.engram;
     exports dev.engram.memory;
 }

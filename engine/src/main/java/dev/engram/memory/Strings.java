@@ -2,12 +2,12 @@ package dev.engram.memory;
 
 import java.nio.charset.StandardCharsets;
 
-/** Validation of the strings the domain model stores. Stateless. */
-final class Strings {
+/** Validation of the strings the domain model and the API accept (bounded, no NUL, no unpaired surrogates). Stateless. */
+public final class Strings {
     private Strings() {}
 
     /** Non-null, non-blank, at most {@code maxChars}, and well-formed text (see {@link #checkText}). */
-    static String checkRequired(String field, String value, int maxChars) {
+    public static String checkRequired(String field, String value, int maxChars) {
         if (value == null) throw new ValidationException(field, "is missing");
         if (value.isBlank()) throw new ValidationException(field, "is blank");
         if (value.length() > maxChars) {
@@ -18,7 +18,7 @@ final class Strings {
     }
 
     /** {@code null}, or as {@link #checkRequired}. */
-    static String checkOptional(String field, String value, int maxChars) {
+    public static String checkOptional(String field, String value, int maxChars) {
         return value == null ? null : checkRequired(field, value, maxChars);
     }
 
@@ -26,7 +26,7 @@ final class Strings {
      * Rejects NUL and unpaired surrogates: the first breaks C-string consumers downstream, the
      * second cannot be encoded in UTF-8 and so would not round-trip through the files exactly.
      */
-    static void checkText(String field, String value) {
+    public static void checkText(String field, String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (c == 0) throw new ValidationException(field, "contains NUL at index " + i);
@@ -41,7 +41,7 @@ final class Strings {
         }
     }
 
-    static int utf8Length(String s) {
+    public static int utf8Length(String s) {
         return s.getBytes(StandardCharsets.UTF_8).length;
     }
 }

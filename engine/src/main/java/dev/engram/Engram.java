@@ -1,0 +1,466 @@
+package dev.engram;
+
+import dev.engram.extraction.embed.EmbeddingModel;
+import dev.engram.extraction.embed.Embedder;
+import dev.engram.extraction.embed.OnnxEmbedder;
+import dev.engram.extraction.extract.Extractor;
+import dev.engram.extraction.extract.RuleBasedExtractor;
+import dev.engram.extraction.extract.Turn;
+import dev.engram.internal.pipeline.Pipeline;
+import dev.engram.internal.pipeline.PipelineSettings;
+import dev.engram.internal.pipeline.ReconcileThresholds;
+import dev.engram.internal.pipeline.ReplaySink;
+import dev.engram.internal.pipeline.StoreAccess;
+import dev.engram.internal.pipeline.StoreAccess.Change;
+import dev.engram.internal.pipeline.StoreAccesses;
+import dev.engram.internal.retrieval.Filters;
+import dev.engram.internal.retrieval.RetrievalConfig;
+import dev.engram.internal.retrieval.RetrievalQuery;
+import dev.engram.internal.retrieval.RetrievalResult;
+import dev.engram.internal.retrieval.Retriever;
+import dev.engram.internal.retrieval.ScoredMemory;
+import dev.engram.memory.EngramException;
+import dev.engram.memory.Memory;
+import dev.engram.memory.MemoryId;
+import dev.engram.memory.MemoryStatus;
+import dev.engram.memory.Source;
+import dev.engram.memory.Strings;
+import dev.engram.memory.UserId;
+import dev.engram.memory.ValidationException;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Random;
+
+/**
+ * Long-term memory for an AI agent, embedded. Call {@link #retrieve} before each model call and
+ * {@link #ingest} after each reply:
+ *
+ * <pre>{@code
+ * try (Engram engram = Engram.open(Path.of("engram-data"))) {            // offline defaults
+ *     UserId user = UserId.of("alice");
+ *     var memories = engram.retrieve(RetrieveRequest.of(user, userMessage).limit(10));
+ *     String system = PromptContext.format(baseInstructions, memories.memories());
+ *     engram.ingest(IngestRequest.of(user, "session-1",
+ *             List.of(Message.user(userMessage), Message.assistant(reply))));   // returns once durable
+ * }
+ * }</pre>
+ *
+ * <p>{@code ingest} returns once the turns are durable (WAL); extraction, embedding and
+ * reconciliation run on background workers, one user's ingestions in order. A retrieval that
+ * must see the user's latest ingestions asks for {@link RetrieveRequest.Consistency#SESSION}.
+ * {@link #add}, {@link #update} and {@link #delete} change memories directly, durable on return.
+ *
+ * <p>Errors: invalid input raises {@link ValidationException} (nothing written); a full queue
+ * {@link OverloadedException}; storage failures {@link StorageFailedException} (the engine then
+ * refuses writes until reopened); calls after {@link #close} {@link EngramClosedException}.
+ *
+ * <p>Thread-safe: one instance serves any number of threads. One process opens a data directory
+ * at a time.
+ */
+public final class Engram implements AutoCloseable {
+    private final EngramOptions options;
+    private final StoreAccess store;
+    private final Pipeline pipeline;
+    private final Retriever retriever;
+    private final Embedder embedder;
+    private final boolean ownsEmbedder;
+    private final Extractor extractor;
+    private final MemoryId.Generator ids = new MemoryId.Generator(new Random());
+    private volatile boolean closed;
+
+    /** Opens (creating) the data directory with every default: local embedder, rule-based extractor, SYNC. */
+    public static Engram open(Path dataDir) {
+        return builder(dataDir).open();
+    }
+
+    /** A builder for the options; finish with {@link EngramOptions.Builder#open()}. */
+    public static EngramOptions.Builder builder(Path dataDir) {
+        return EngramOptions.builder(dataDir);
+    }
+
+    /** Opens the engine with {@code options}: recovers the WAL and re-queues unfinished ingestions. */
+    public static Engram open(EngramOptions options) {
+        return open(options, sink -> StoreAccesses.open(options, sink));
+    }
+
+    /** How the engine gets its store; tests supply others. */
+    interface StoreOpener {
+        StoreAccess open(ReplaySink sink) throws IOException;
+    }
+
+    static Engram open(EngramOptions options, StoreOpener opener) {
+        boolean ownsEmbedder = options.embedder() == null;
+        Embedder embedder = ownsEmbedder ? OnnxEmbedder.load(EmbeddingModel.defaultModel()) : options.embedder();
+        ReplaySink sink = new ReplaySink();
+        StoreAccess store = null;
+        try {
+            store = opener.open(sink);
+            Engram e = new Engram(options, store, embedder, ownsEmbedder, sink);
+            return e;
+        } catch (IOException e) {
+            closeQuietly(store, ownsEmbedder ? embedder : null);
+            throw new StorageFailedException("cannot open " + options.dataDir() + ": " + e.getMessage(), e);
+        } catch (RuntimeException | Error e) {
+            closeQuietly(store, ownsEmbedder ? embedder : null);
+            throw e;
+        }
+    }
+
+    private Engram(EngramOptions options, StoreAccess store, Embedder embedder, boolean ownsEmbedder, ReplaySink sink)
+            throws IOException {
+        this.options = options;
+        this.store = store;
+        this.embedder = embedder;
+        this.ownsEmbedder = ownsEmbedder;
+        this.extractor = options.extractor() != null ? options.extractor() : new RuleBasedExtractor();
+        this.retriever = new Retriever(RetrievalConfig.defaults()
+                .withWeights(options.vectorWeight(), 1 - options.vectorWeight())
+                .withRecency(options.recencyWeight(), options.recencyHalfLife())
+                .withImportanceWeight(options.importanceWeight()));
+        PipelineSettings settings = new PipelineSettings(options.workers(), options.queueCapacity(), options.maxAttempts(),
+                options.retryBackoff(), options.dedupWindow(), new ReconcileThresholds(options.duplicateSimilarity(),
+                options.updateSimilarity(), options.forgetSimilarity()));
+        this.pipeline = new Pipeline(store, extractor, embedder, settings, options.clock(), this::newId);
+        sink.attach(pipeline);
+        pipeline.resume();
+    }
+
+    private MemoryId newId() {
+        return ids.next(options.clock().millis());
+    }
+
+    // ---------------------------------------------------------------- ingestion
+
+    /**
+     * Makes the turns durable and queues them for extraction; returns once durable (or, with
+     * {@link IngestRequest#waitingForApply()}, once applied or after the sync timeout, with the
+     * status at that time). A repeated idempotency key returns the first ingestion's id and writes
+     * nothing.
+     *
+     * @throws ValidationException  too many messages, a message or the request too large
+     * @throws OverloadedException  the extraction queue is full (nothing written; retry later)
+     */
+    public IngestReceipt ingest(IngestRequest request) {
+        ensureOpen();
+        if (request == null) throw new ValidationException("request", "is missing");
+        if (request.messages().size() > options.maxMessages()) {
+            throw new ValidationException("messages", request.messages().size() + " messages, at most " + options.maxMessages());
+        }
+        long total = 0;
+        Instant now = options.clock().instant();
+        List<Turn> turns = new ArrayList<>(request.messages().size());
+        String prefix = null;
+        for (int i = 0; i < request.messages().size(); i++) {
+            Message m = request.messages().get(i);
+            int bytes = m.content().getBytes(StandardCharsets.UTF_8).length;
+            if (bytes > options.maxMessageBytes()) {
+                throw new ValidationException("messages[" + i + "].content", bytes + " UTF-8 bytes, at most " + options.maxMessageBytes());
+            }
+            total += bytes;
+            if (m.id() == null && prefix == null) prefix = "t" + Long.toHexString(options.clock().millis()) + "-";
+            String turnId = m.id() != null ? m.id() : prefix + i;
+            turns.add(new Turn(turnId, m.role(), m.name(), m.content(), m.timestamp() != null ? m.timestamp() : now));
+        }
+        if (total > options.maxRequestBytes()) {
+            throw new ValidationException("messages", total + " UTF-8 bytes in all, at most " + options.maxRequestBytes());
+        }
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (Turn t : turns) {
+            if (!seen.add(t.id())) throw new ValidationException("messages.id", "turn id '" + t.id() + "' appears twice");
+        }
+        try {
+            Pipeline.Accepted a = pipeline.accept(request.user(), request.sessionId(), turns, request.idempotencyKey(), now);
+            IngestionStatus status = pipeline.status(request.user(), a.id());
+            if (request.waitForApply() && status != null && !status.done()) {
+                awaitApplied(request.user(), a.id());
+                status = pipeline.status(request.user(), a.id());
+            }
+            return new IngestReceipt(a.id(), a.replayed(), status);
+        } catch (IOException e) {
+            throw failed("ingest", e);
+        }
+    }
+
+    private void awaitApplied(UserId user, String id) throws IOException {
+        try {
+            pipeline.awaitApplied(user, id, options.syncIngestTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngramException("interrupted while waiting for ingestion " + id, e);
+        }
+    }
+
+    /**
+     * The status of an ingestion of this user.
+     *
+     * @throws NotFoundException no such ingestion for this user (or it is older than the statuses kept)
+     */
+    public IngestionStatus ingestion(UserId user, String ingestionId) {
+        ensureOpen();
+        require(user, ingestionId, "ingestion_id");
+        try {
+            IngestionStatus s = store.exists(user) ? pipeline.status(user, ingestionId) : null;
+            if (s == null) throw new NotFoundException("no ingestion " + ingestionId + " for user " + user);
+            return s;
+        } catch (IOException e) {
+            throw failed("ingestion status", e);
+        }
+    }
+
+    // ---------------------------------------------------------------- retrieval
+
+    /** The user's memories most relevant to the query, packed to the budget, best first. */
+    public Retrieval retrieve(RetrieveRequest request) {
+        ensureOpen();
+        if (request == null) throw new ValidationException("request", "is missing");
+        UserId user = request.user();
+        if (request.consistency() == RetrieveRequest.Consistency.SESSION) awaitSession(user);
+        if (!store.exists(user)) return new Retrieval(List.of(), 0);
+        float[] query = embedder.embedQuery(request.query());
+        Filters filters = Filters.none().withTypes(request.types()).withCategories(request.categories())
+                .withMetadata(request.metadata()).withIncludeSuperseded(request.includeSuperseded() || request.asOf() != null)
+                .withIncludeArchived(request.includeArchived()).withIncludeExpired(request.includeExpired());
+        RetrievalQuery q = RetrievalQuery.of(request.query(), request.limit(), options.clock().instant())
+                .withTokenBudget(request.tokenBudget() > 0 ? request.tokenBudget() : null)
+                .withFilters(filters).withAsOf(request.asOf()).withMmr(request.diversify());
+        try {
+            RetrievalResult r = store.read(user, s -> retriever.retrieve(s, q, query));
+            List<RetrievedMemory> out = new ArrayList<>(r.memories().size());
+            for (ScoredMemory m : r.memories()) {
+                var p = m.parts();
+                out.add(new RetrievedMemory(m.memory(), m.score(),
+                        new ScoreParts(p.vector(), p.lexical(), p.relevance(), p.recency(), p.importance(), p.type()), m.tokens()));
+            }
+            return new Retrieval(out, r.totalTokens());
+        } catch (IOException e) {
+            throw failed("retrieve", e);
+        }
+    }
+
+    private void awaitSession(UserId user) {
+        try {
+            if (!pipeline.awaitSession(user, options.consistencyTimeout())) {
+                throw new ConsistencyTimeoutException("user " + user + "'s earlier ingestions were not applied within "
+                        + options.consistencyTimeout());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngramException("interrupted while waiting for session consistency", e);
+        }
+    }
+
+    /**
+     * The prompt section for a query: {@link PromptContext#format} of the best memories, with
+     * the whole text (instructions, heading and lines) within {@code tokenBudget} estimated tokens.
+     */
+    public String context(UserId user, String query, int tokenBudget, String baseInstructions) {
+        int fixed = PromptContext.tokens(PromptContext.format(baseInstructions, List.of())) + PromptContext.tokens(PromptContext.HEADING) + 1;
+        if (tokenBudget <= fixed) return PromptContext.format(baseInstructions, List.of());
+        Retrieval r = retrieve(RetrieveRequest.of(user, query).limit(RetrieveRequest.MAX_LIMIT).tokenBudget(tokenBudget - fixed));
+        List<RetrievedMemory> chosen = new ArrayList<>(r.memories());
+        String text = PromptContext.format(baseInstructions, chosen);
+        while (!chosen.isEmpty() && PromptContext.tokens(text) > tokenBudget) {
+            chosen.removeLast();
+            text = PromptContext.format(baseInstructions, chosen);
+        }
+        return text;
+    }
+
+    // ---------------------------------------------------------------- direct changes
+
+    /** Stores a memory as given (no extraction, no reconciliation); durable on return. */
+    public Memory add(UserId user, NewMemory memory) {
+        ensureOpen();
+        if (user == null) throw new ValidationException("user", "is missing");
+        if (memory == null) throw new ValidationException("memory", "is missing");
+        Instant now = options.clock().instant();
+        Memory m = Memory.builder().id(newId()).user(user).version(1).content(memory.content()).type(memory.type())
+                .importance(memory.importance()).categories(memory.categories()).metadata(memory.metadata())
+                .source(Source.NONE).createdAt(now).eventTime(memory.eventTime()).expiresAt(memory.expiresAt())
+                .status(MemoryStatus.ACTIVE).embeddingModelId(embedder.modelId()).build();
+        write(user, List.of(new Change.Put(m, embedder.embed(m.content()))), "add");
+        return m;
+    }
+
+    /**
+     * Writes the next version of a memory with {@code changes} applied; durable on return.
+     *
+     * @throws NotFoundException no current memory with that id for that user
+     */
+    public Memory update(UserId user, MemoryId id, MemoryUpdate changes) {
+        ensureOpen();
+        require(user, id, "id");
+        if (changes == null || changes.isEmpty()) throw new ValidationException("changes", "nothing to change");
+        Memory current = get(user, id);
+        Memory.Builder b = current.toBuilder().version(current.version() + 1)
+                .updatedAt(max(current.updatedAt(), options.clock().instant()));
+        if (changes.content() != null) b.content(changes.content());
+        if (changes.type() != null) b.type(changes.type());
+        if (changes.importance() != null) b.importance(changes.importance());
+        if (changes.categories() != null) b.categories(changes.categories());
+        if (changes.metadata() != null) b.metadata(changes.metadata());
+        if (changes.eventTime() != null) b.eventTime(changes.eventTime());
+        if (changes.expiresAt() != null) b.expiresAt(changes.expiresAt());
+        Memory next = b.embeddingModelId(embedder.modelId()).build();
+        write(user, List.of(new Change.Put(next, embedder.embed(next.content()))), "update");
+        return next;
+    }
+
+    /** Deletes a memory (every version; content dropped at the next compaction). False if unknown or already deleted. */
+    public boolean delete(UserId user, MemoryId id) {
+        ensureOpen();
+        require(user, id, "id");
+        if (!store.exists(user) || current(user, id).isEmpty()) return false;
+        write(user, List.of(new Change.Delete(id, options.clock().instant())), "delete");
+        return true;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    /** The current version. @throws NotFoundException if there is none (unknown or deleted) */
+    public Memory get(UserId user, MemoryId id) {
+        return current(user, id).orElseThrow(() -> new NotFoundException("no memory " + id + " for user " + user));
+    }
+
+    /** The version that was current at {@code asOf}. @throws NotFoundException if none was */
+    public Memory get(UserId user, MemoryId id, Instant asOf) {
+        ensureOpen();
+        require(user, id, "id");
+        if (asOf == null) throw new ValidationException("as_of", "is missing");
+        if (!store.exists(user)) throw new NotFoundException("no memory " + id + " for user " + user);
+        Optional<Memory> m = read(user, s -> s.asOf(id, asOf));
+        return m.orElseThrow(() -> new NotFoundException("no version of " + id + " at " + asOf + " for user " + user));
+    }
+
+    /** Every version, oldest first. @throws NotFoundException for an unknown or deleted memory */
+    public List<Memory> history(UserId user, MemoryId id) {
+        ensureOpen();
+        require(user, id, "id");
+        List<Memory> h = store.exists(user) ? read(user, s -> s.current(id).isPresent() ? s.history(id) : List.<Memory>of()) : List.of();
+        if (h.isEmpty()) throw new NotFoundException("no memory " + id + " for user " + user);
+        return h;
+    }
+
+    /** A page of the user's memories, by id (creation order). */
+    public MemoryPage list(ListRequest request) {
+        ensureOpen();
+        if (request == null) throw new ValidationException("request", "is missing");
+        MemoryId after = null;
+        if (request.cursor() != null) {
+            try {
+                after = MemoryId.parse(request.cursor());
+            } catch (RuntimeException e) {
+                throw new ValidationException("cursor", "is not a cursor this engine returned");
+            }
+        }
+        if (!store.exists(request.user())) return new MemoryPage(List.of(), null);
+        MemoryId from = after;
+        return read(request.user(), s -> {
+            List<Memory> page = new ArrayList<>();
+            String next = null;
+            for (MemoryId id : s.liveIds()) {
+                if (from != null && id.compareTo(from) <= 0) continue;
+                Optional<Memory> cur = s.current(id);
+                if (cur.isEmpty()) continue;
+                Memory m = cur.get();
+                if (m.status() != request.status()) continue;
+                if (request.type() != null && m.type() != request.type()) continue;
+                if (request.category() != null && !m.categories().contains(request.category())) continue;
+                if (page.size() == request.limit()) {
+                    next = page.getLast().id().toString();
+                    break;
+                }
+                page.add(m);
+            }
+            return new MemoryPage(page, next);
+        });
+    }
+
+    // ---------------------------------------------------------------- plumbing
+
+    private Optional<Memory> current(UserId user, MemoryId id) {
+        ensureOpen();
+        require(user, id, "id");
+        if (!store.exists(user)) return Optional.empty();
+        return read(user, s -> s.current(id));
+    }
+
+    private <T> T read(UserId user, java.util.function.Function<dev.engram.internal.store.UserStore, T> f) {
+        try {
+            return store.read(user, f);
+        } catch (IOException e) {
+            throw failed("read", e);
+        }
+    }
+
+    private void write(UserId user, List<Change> changes, String what) {
+        try {
+            store.write(user, changes);
+        } catch (IOException e) {
+            throw failed(what, e);
+        }
+    }
+
+    private static void require(UserId user, Object id, String field) {
+        if (user == null) throw new ValidationException("user", "is missing");
+        if (id == null) throw new ValidationException(field, "is missing");
+        if (id instanceof String s) Strings.checkRequired(field, s, 256);
+    }
+
+    private static Instant max(Instant a, Instant b) {
+        return a.isAfter(b) ? a : b;
+    }
+
+    private StorageFailedException failed(String what, IOException e) {
+        return new StorageFailedException(what + " failed: " + e.getMessage(), e);
+    }
+
+    private void ensureOpen() {
+        if (closed) throw new EngramClosedException();
+    }
+
+    /** The data directory. */
+    public Path dataDir() {
+        return options.dataDir();
+    }
+
+    /** Ingestions accepted and not yet applied or failed. */
+    public int pendingIngestions() {
+        return pipeline.pending();
+    }
+
+    /**
+     * Stops the extraction workers (unfinished ingestions stay in the WAL and are applied after the
+     * next open), checkpoints and closes the store, and closes the embedder if Engram created it.
+     * Idempotent.
+     */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        pipeline.close();
+        try {
+            store.close();
+        } catch (IOException e) {
+            throw new StorageFailedException("close failed: " + e.getMessage(), e);
+        } finally {
+            if (ownsEmbedder) embedder.close();
+        }
+    }
+
+    private static void closeQuietly(StoreAccess store, Embedder embedder) {
+        try {
+            if (store != null) store.close();
+        } catch (IOException | RuntimeException ignored) {
+            // already failing; the first error is the one thrown
+        }
+        if (embedder != null) embedder.close();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.engram.internal.pipeline;
+
+import dev.engram.internal.store.UserStore;
+import dev.engram.memory.Memory;
+import dev.engram.memory.MemoryId;
+import dev.engram.memory.UserId;
+import java.io.IOException;
+import java.time.Instant;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * What the pipeline and the API need from the durable multi-user store: atomic per-user writes
+ * that are durable (WAL) when they return, reads of one user, and that user's journal. The
+ * production implementation adapts {@code MemoryStore}; tests may use a simpler one. Thread-safe.
+ */
+public interface StoreAccess extends AutoCloseable {
+
+    /** A change of one user's state. */
+    sealed interface Change {
+        /** A memory version with its embedding (or {@code null}). */
+        record Put(Memory memory, float[] embedding) implements Change {}
+
+        /** Deletes every version of a memory. */
+        record Delete(MemoryId id, Instant at) implements Change {}
+
+        /** A pipeline event: durable, replayed after a crash until checkpointed, never stored with the user. */
+        record Event(byte[] payload) implements Change {}
+
+        /** A note kept in the user's own files (and so exported and purged with the user). */
+        record Journal(byte[] payload) implements Change {}
+    }
+
+    /** Applies {@code changes} to {@code user} atomically; durable on return. Returns the WAL position. */
+    long write(UserId user, List<Change> changes) throws IOException;
+
+    /** Runs {@code f} on the user's store (created if absent). */
+    <T> T read(UserId user, Function<UserStore, T> f) throws IOException;
+
+    /** Whether the user has any stored state. Creates nothing. */
+    boolean exists(UserId user);
+
+    /** The user's journal notes, in write order. */
+    List<byte[]> journal(UserId user) throws IOException;
+
+    @Override
+    void close() throws IOException;
+}
