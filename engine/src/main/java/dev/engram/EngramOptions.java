@@ -106,9 +106,9 @@ public record EngramOptions(
         private Duration dedupWindow = Duration.ofHours(24);
         private Duration consistencyTimeout = Duration.ofSeconds(5);
         private Duration syncIngestTimeout = Duration.ofSeconds(30);
-        private double duplicateSimilarity = 0.93;
-        private double updateSimilarity = 0.86;
-        private double forgetSimilarity = 0.80;
+        private double duplicateSimilarity = 0.94;
+        private double updateSimilarity = 0.70;
+        private double forgetSimilarity = 0.90;
         private Clock clock = Clock.systemUTC();
 
         private Builder(Path dataDir) {

@@ -32,7 +32,8 @@ import org.roaringbitmap.RoaringBitmap;
  *       the old memory gets a SUPERSEDED version with {@code validTo} and {@code supersededBy};</li>
  *   <li>otherwise the most similar ACTIVE memory: cosine ≥ {@code duplicate} → reinforce (a new
  *       version adding the source turns, importance raised to the higher of the two); cosine ≥
- *       {@code update}, same type and a longer text → <b>update</b> (new version with the new text);</li>
+ *       {@code update}, same type and a longer text → <b>update</b> (new version with the new text) when the new text
+ *       contains every word of the old one ({@link #refines});</li>
  *   <li>else <b>add</b> a new memory.</li>
  * </ol>
  *
@@ -132,7 +133,7 @@ final class Reconciler {
         Match best = mostSimilar(store, vector, plan);
         if (best != null && best.score >= thresholds.duplicate()) return reinforce(best.memory, c, plan);
         if (best != null && best.score >= thresholds.update() && best.memory.type() == type(c)
-                && c.text().length() > best.memory.content().length() && best.memory.metadata().get(SLOT) == null) {
+                && refines(best.memory.content(), c.text()) && best.memory.metadata().get(SLOT) == null) {
             Memory updated = next(best.memory, plan).content(c.text()).source(merge(best.memory.source(), c, plan))
                     .importance(Math.max(best.memory.importance(), c.importance())).eventTime(
                             c.eventTime() != null ? c.eventTime() : best.memory.eventTime()).build();
@@ -209,6 +210,26 @@ final class Reconciler {
     private float[] vectorOf(Memory m, Plan plan) {
         float[] v = plan.vectors.get(m.id());
         return v != null ? v : embed.apply(m.content());
+    }
+
+    /**
+     * Whether {@code candidate} says everything {@code old} says and more: every word of the old
+     * text (lower-cased letters and digits) occurs in the longer new one. Cosine similarity alone
+     * cannot tell a refinement ("likes hiking" → "likes hiking in the Alps") from a conflicting
+     * value ("has two children" → "has three children"): both score 0.74–0.92 (docs/pipeline.md).
+     */
+    static boolean refines(String old, String candidate) {
+        if (candidate.length() <= old.length()) return false;
+        java.util.Set<String> have = words(candidate);
+        return have.containsAll(words(old));
+    }
+
+    private static java.util.Set<String> words(String text) {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        for (String w : text.toLowerCase(java.util.Locale.ROOT).split("[^\\p{L}\\p{N}]+")) {
+            if (!w.isEmpty()) out.add(w);
+        }
+        return out;
     }
 
     static MemoryType type(Candidate c) {
