@@ -138,7 +138,13 @@ final class IngestionCodec {
         int duplicates = in.readInt();
         int m = count(in, bytes.length / 16);
         List<MemoryId> memories = new ArrayList<>(m);
-        for (int i = 0; i < m; i++) memories.add(new MemoryId(in.readLong(), in.readLong()));
+        for (int i = 0; i < m; i++) {
+            try {
+                memories.add(new MemoryId(in.readLong(), in.readLong()));
+            } catch (RuntimeException e) {
+                throw new IOException("ingestion note: bad memory id", e);
+            }
+        }
         int t = count(in, bytes.length / 16);
         long[] hashes = new long[t];
         long[] times = new long[t];
