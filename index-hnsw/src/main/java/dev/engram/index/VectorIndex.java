@@ -132,6 +132,29 @@ public final class VectorIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * A copy of the stored vector of a live ordinal (as added; normalized under
+     * {@link Similarity#COSINE}), or {@code null} if it was deleted: a deleted vector's bytes may
+     * already be wiped.
+     *
+     * @throws UnknownOrdinalException if {@code ordinal} was never returned by {@link #add}
+     */
+    public float[] vector(int ordinal) {
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            HnswGraph g = graph;
+            int size = g.size();
+            if (ordinal < 0 || ordinal >= size) throw new UnknownOrdinalException(ordinal, size);
+            if (g.store.isDeleted(ordinal)) return null;
+            float[] out = new float[config.dimension()];
+            g.store.readVector(ordinal, out);
+            return out;
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
     /** The top {@code k} live vectors by similarity, with default options. */
     public SearchResults search(float[] query, int k) {
         return search(query, k, SearchOptions.defaults());

@@ -18,6 +18,20 @@ class DeleteTest {
     static final int DIM = 32;
 
     @Test
+    void vectorReturnsACopyOfALiveVectorAndNullForADeletedOne(TestRandom random) {
+        float[][] data = Vectors.clustered(random, 50, DIM, 4, 0.5f);
+        try (VectorIndex index = RecallTest.build(IndexConfig.defaults(DIM), data)) {
+            float[] v = index.vector(7);
+            org.junit.jupiter.api.Assertions.assertArrayEquals(data[7], v);
+            v[0] += 1;
+            org.junit.jupiter.api.Assertions.assertArrayEquals(data[7], index.vector(7), "a copy");
+            index.delete(7);
+            org.junit.jupiter.api.Assertions.assertNull(index.vector(7));
+            org.junit.jupiter.api.Assertions.assertThrows(UnknownOrdinalException.class, () -> index.vector(50));
+        }
+    }
+
+    @Test
     void aDeletedVectorNeverComesBack(TestRandom random) {
         float[][] data = Vectors.clustered(random, 3000, DIM, 20, 0.5f);
         try (VectorIndex index = RecallTest.build(IndexConfig.defaults(DIM), data)) {

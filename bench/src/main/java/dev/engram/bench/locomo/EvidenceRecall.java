@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.IntFunction;
 
 /**
  * Evidence recall, as {@code ../shared/eval/locomo/README.md} defines it: for each scored question,
@@ -43,11 +44,20 @@ public final class EvidenceRecall {
 
     /** Scores one question against its ranked retrieval results (best first). */
     public void add(LocomoData.Question question, List<Retrieved> ranked) {
+        add(question, ranked, budget -> ranked);
+    }
+
+    /**
+     * Scores one question: recall@k over {@code ranked}, and at each budget over what the system
+     * returned for that budget ({@code atBudget}), walked the same way (in order, until one does
+     * not fit).
+     */
+    public void add(LocomoData.Question question, List<Retrieved> ranked, IntFunction<List<Retrieved>> atBudget) {
         if (!question.scored()) {
             skipped++;
             return;
         }
-        double[] scores = score(question.evidence(), ranked);
+        double[] scores = score(question.evidence(), ranked, atBudget);
         count++;
         countByCategory.merge(question.category(), 1, Integer::sum);
         double[] cat = sumsByCategory.computeIfAbsent(question.category(), k -> new double[sums.length]);
@@ -59,11 +69,15 @@ public final class EvidenceRecall {
 
     /** Recall at each budget, then at each k, for one question. */
     static double[] score(List<String> evidence, List<Retrieved> ranked) {
+        return score(evidence, ranked, budget -> ranked);
+    }
+
+    static double[] score(List<String> evidence, List<Retrieved> ranked, IntFunction<List<Retrieved>> atBudget) {
         double[] out = new double[BUDGETS.length + KS.length];
         for (int b = 0; b < BUDGETS.length; b++) {
             Set<String> covered = new HashSet<>();
             int used = 0;
-            for (Retrieved r : ranked) {
+            for (Retrieved r : atBudget.apply(BUDGETS[b])) {
                 int cost = tokens(r.text());
                 if (used + cost > BUDGETS[b]) break;
                 used += cost;
@@ -98,6 +112,17 @@ public final class EvidenceRecall {
     /** Mean recall over all scored questions at budget {@code BUDGETS[i]}. */
     public double atBudget(int budget) {
         return mean(sums, count, indexOf(BUDGETS, budget));
+    }
+
+    /** Mean recall in the first {@code k} results over the questions of one category (NaN if none). */
+    public double atK(int category, int k) {
+        double[] s = sumsByCategory.get(category);
+        return s == null ? Double.NaN : mean(s, countByCategory.get(category), BUDGETS.length + indexOf(KS, k));
+    }
+
+    /** The categories scored so far, ascending. */
+    public java.util.Set<Integer> categories() {
+        return countByCategory.keySet();
     }
 
     /** Mean recall over all scored questions in the first {@code k} results. */

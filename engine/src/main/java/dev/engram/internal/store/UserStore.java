@@ -455,6 +455,18 @@ public final class UserStore implements AutoCloseable {
         });
     }
 
+    /**
+     * The stored embedding of the version at document {@code ordinal} (a copy), or {@code null}
+     * when it has none or is no longer served by vector search: superseded versions and deleted
+     * memories have their vectors tombstoned in the index (their bytes may already be wiped).
+     */
+    public float[] embedding(int ordinal) {
+        return read(s -> {
+            int v = s.vectorOf(ordinal);
+            return v < 0 ? null : s.vectorIndex().vector(v);
+        });
+    }
+
     /** Runs {@code f} on the attribute bitmaps under the read lock; {@code f} must not keep them. */
     public <T> T withBitmaps(Function<AttributeBitmaps, T> f) {
         return read(s -> f.apply(s.bitmaps()));
