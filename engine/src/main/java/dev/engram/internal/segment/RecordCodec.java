@@ -26,7 +26,7 @@ import java.util.Set;
  * varint byte length then UTF-8, {@code instant} a zigzag epoch second then a varint nanosecond.
  *
  * <pre>
- * record    := u8 kind, body              kind 1 = VERSION, 2 = TOMBSTONE, 3 = EMBEDDED_VERSION
+ * record    := u8 kind, body              kind 1 = VERSION, 2 = TOMBSTONE, 3 = EMBEDDED_VERSION, 4 = JOURNAL
  * VERSION   := u64 idHigh, u64 idLow, str user, varint version, u8 type, u8 status,
  *              u16 presence,                       bit i set = optional field i present:
  *              str content,                        0 eventTime 1 validTo 2 supersededBy
@@ -39,7 +39,11 @@ import java.util.Set;
  *              [instant lastAccess], [instant expiresAt], [str embeddingModelId]
  * TOMBSTONE := u64 idHigh, u64 idLow, str user, instant deletedAt
  * EMBEDDED_VERSION := VERSION fields, varint dimension (1..16384), dimension × u32 (IEEE 754 float bits)
+ * JOURNAL   := str user, u64 lsn, varint length (0..4 MiB), length × u8 payload
  * </pre>
+ *
+ * Kind 4 (journal entries, added with the memory store's WAL integration) was added beside the
+ * others without changing them: files without journal entries are byte for byte what they were.
  *
  * A version with an embedding is written as kind 3, one without as kind 1, byte for byte as before
  * kind 3 existed: files written before embeddings stay readable, and a version without an
@@ -52,6 +56,7 @@ public final class RecordCodec {
     static final int KIND_VERSION = 1;
     static final int KIND_TOMBSTONE = 2;
     static final int KIND_EMBEDDED_VERSION = 3;
+    static final int KIND_JOURNAL = 4;
     /** The largest embedding dimension a record may carry (the vector index's limit). */
     public static final int MAX_DIMENSION = 16_384;
     private static final int KNOWN_PRESENCE = 0x1FF;
@@ -75,6 +80,13 @@ public final class RecordCodec {
                 id(out, t.memoryId());
                 out.string(t.user().value());
                 instant(out, t.deletedAt());
+            }
+            case SegmentRecord.Journal j -> {
+                out.u8(KIND_JOURNAL);
+                out.string(j.user().value());
+                out.u64(j.lsn());
+                out.varint(j.payload().length);
+                out.bytes(j.payload());
             }
         }
     }
@@ -135,6 +147,13 @@ public final class RecordCodec {
                     MemoryId id = readId(in);
                     UserId user = UserId.of(in.string(MAX_STRING));
                     yield new SegmentRecord.Tombstone(user, id, readInstant(in));
+                }
+                case KIND_JOURNAL -> {
+                    UserId user = UserId.of(in.string(MAX_STRING));
+                    long lsn = in.u64();
+                    if (lsn < 0) throw in.corrupt("negative journal LSN " + lsn);
+                    int n = in.varint(SegmentRecord.Journal.MAX_PAYLOAD);
+                    yield new SegmentRecord.Journal(user, lsn, in.bytes(n));
                 }
                 default -> throw in.corrupt("unknown record kind " + kind);
             };

@@ -15,9 +15,11 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The in-memory view of one user's records, built by applying them in segment order: every
@@ -56,6 +58,9 @@ final class UserState {
     private AttributeBitmaps bitmaps;
     private VectorIndex vectorIndex;
     private long records;
+    private final List<SegmentRecord.Journal> journal = new ArrayList<>();
+    // A rough count of the heap bytes held (memories, ordinal maps, postings, journal): see residentBytes().
+    private long heapBytes;
 
     UserState(UserId user, TextAnalyzer analyzer, IndexConfig vectorConfig) {
         this.user = user;
@@ -159,6 +164,7 @@ final class UserState {
                 Entry e = memories.computeIfAbsent(m.id(), k -> new Entry());
                 int ordinal = byOrdinal.size();
                 byOrdinal.add(e.deletedAt == null ? m : null);
+                heapBytes += VERSION_OVERHEAD + (e.deletedAt == null ? contentBytes(m) : 0);
                 int vector = mapVector(ordinal, v.embedding());
                 if (vector >= 0 && vectorIndex) addVector(vector, v.embedding());
                 if (e.deletedAt != null) {
@@ -183,11 +189,17 @@ final class UserState {
                 }
                 e.ordinals.add(ordinal);
             }
+            case SegmentRecord.Journal j -> {
+                journal.add(j);
+                heapBytes += JOURNAL_OVERHEAD + j.payload().length;
+            }
             case SegmentRecord.Tombstone t -> {
                 Entry e = memories.computeIfAbsent(t.memoryId(), k -> new Entry());
                 if (e.deletedAt != null) return;
                 e.deletedAt = t.deletedAt();
                 for (int ordinal : e.ordinals) {
+                    Memory gone = byOrdinal.get(ordinal);
+                    if (gone != null) heapBytes -= contentBytes(gone);
                     byOrdinal.set(ordinal, null); // drop the content from memory at once
                     if (indexes) {
                         lexical.remove(ordinal);
@@ -220,6 +232,76 @@ final class UserState {
         int got = vectorIndex.add(embedding);
         // The index hands out ordinals in add order; any gap means it and the mapping disagree.
         if (got != expected) throw new IllegalStateException("vector index gave ordinal " + got + ", expected " + expected);
+    }
+
+    // Per version: the Memory object, its ids, instants, maps, the ordinal arrays, bitmap entries.
+    private static final int VERSION_OVERHEAD = 600;
+    private static final int JOURNAL_OVERHEAD = 64;
+
+    /** Heap bytes a version's strings hold, plus postings (about 12 bytes per term occurrence). */
+    private static long contentBytes(Memory m) {
+        long chars = m.content().length();
+        for (String c : m.categories()) chars += c.length();
+        for (var e : m.metadata().entrySet()) chars += e.getKey().length() + e.getValue().length();
+        return 2 * chars + 2 * m.content().length();
+    }
+
+    /**
+     * An estimate of the memory this state holds: the heap estimate kept on every apply plus the
+     * vector index's off-heap bytes. Used to bound the open users (not exact: within a small factor).
+     */
+    long residentBytes() {
+        return heapBytes + vectorIndex.offHeapBytes();
+    }
+
+    /** The journal entries, in write order. */
+    List<SegmentRecord.Journal> journal() {
+        return List.copyOf(journal);
+    }
+
+    /** The LSN of the last journal entry (0 if none). */
+    long lastJournalLsn() {
+        return journal.isEmpty() ? 0 : journal.getLast().lsn();
+    }
+
+    /**
+     * Checks a batch of records as if applied in order, changing nothing: every version must be
+     * {@link #checkPut acceptable} after the batch's earlier records; a tombstone or journal entry
+     * must be this user's. Throws {@link ValidationException} naming the first bad record.
+     */
+    void checkBatch(List<SegmentRecord> batch) {
+        Map<MemoryId, Memory> latest = new HashMap<>();
+        Set<MemoryId> deleted = new HashSet<>();
+        for (SegmentRecord r : batch) {
+            if (!r.user().equals(user)) throw new ValidationException("user", "record of user " + r.user() + " written to user " + user);
+            switch (r) {
+                case SegmentRecord.Version v -> {
+                    Memory m = v.memory();
+                    if (deleted.contains(m.id())) throw new ValidationException("id", "memory " + m.id() + " is deleted earlier in the batch");
+                    Memory prev = latest.get(m.id());
+                    if (prev == null) {
+                        if (checkPut(m, v.embedding()) == PutCheck.NEW_VERSION) latest.put(m.id(), m);
+                    } else {
+                        if (v.embedding() != null) checkEmbedding(v.embedding(), vectorConfig.dimension(), true);
+                        if (m.status() == MemoryStatus.DELETED) throw new ValidationException("status", "a DELETED version cannot be stored");
+                        if (m.version() != prev.version() + 1) {
+                            throw new ValidationException("version", "memory " + m.id() + " is at version " + prev.version()
+                                    + " in the batch, got " + m.version());
+                        }
+                        if (m.updatedAt().isBefore(prev.updatedAt())) {
+                            throw new ValidationException("updatedAt", "version " + m.version() + " of " + m.id() + " is dated before version " + prev.version());
+                        }
+                        latest.put(m.id(), m);
+                    }
+                }
+                case SegmentRecord.Tombstone t -> {
+                    // Deleting an unknown or deleted memory is a no-op, so only a live one blocks later puts.
+                    if (latest.containsKey(t.memoryId()) || current(t.memoryId()).isPresent()) deleted.add(t.memoryId());
+                    latest.remove(t.memoryId());
+                }
+                case SegmentRecord.Journal j -> { }
+            }
+        }
     }
 
     /** The document ordinal of a vector ordinal. */

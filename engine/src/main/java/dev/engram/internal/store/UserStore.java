@@ -230,6 +230,82 @@ public final class UserStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Checks a batch of records (versions, tombstones, journal entries) as if applied in order,
+     * without changing anything: throws {@link dev.engram.memory.ValidationException} for the first
+     * one {@link #apply} would refuse. The caller must keep other writers of this user out between
+     * this check and the {@link #apply} (the memory store holds the user's write lock).
+     */
+    public void validate(List<SegmentRecord> batch) {
+        read(s -> {
+            s.checkBatch(batch);
+            return null;
+        });
+    }
+
+    /**
+     * Applies a batch of records from the write-ahead log, idempotently: an exact copy of a stored
+     * version, a version of a memory that is deleted (its content may have been compacted away: the
+     * tombstone stays, so it is never resurrected), a tombstone of an unknown or deleted memory and
+     * a journal entry whose LSN is not above the last stored one are skipped. Records are buffered
+     * like {@link #put}'s until {@link #flush}. Returns how many records were applied.
+     *
+     * @throws dev.engram.memory.ValidationException if a version is neither new-and-valid nor one
+     *         of the skipped cases (the log and the segments disagree: the caller reports corruption)
+     */
+    public int apply(List<SegmentRecord> batch) throws IOException {
+        lock.writeLock().lock();
+        try {
+            ensureWritable();
+            long journaled = state.lastJournalLsn();
+            int applied = 0;
+            for (SegmentRecord r : batch) {
+                boolean skip = switch (r) {
+                    case SegmentRecord.Version v -> {
+                        if (state.isDeleted(v.memoryId())) yield true;
+                        yield state.checkPut(v.memory(), v.embedding()) == UserState.PutCheck.DUPLICATE;
+                    }
+                    case SegmentRecord.Tombstone t -> state.isDeleted(t.memoryId()) || state.current(t.memoryId()).isEmpty();
+                    case SegmentRecord.Journal j -> {
+                        if (!j.user().equals(user)) throw new dev.engram.memory.ValidationException("user", "journal of user " + j.user());
+                        yield j.lsn() <= journaled;
+                    }
+                };
+                if (skip) continue;
+                pending.add(r);
+                state.apply(r, true);
+                applied++;
+            }
+            return applied;
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
+    /** Whether records were applied (put, delete, apply) since the last flush. */
+    public boolean dirty() {
+        lock.readLock().lock();
+        try {
+            return !pending.isEmpty();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** The journal entries (see {@link SegmentRecord.Journal}), in write order. */
+    public List<SegmentRecord.Journal> journal() {
+        return read(UserState::journal);
+    }
+
+    /**
+     * An estimate of the memory this open store holds (heap: memories, ordinal maps, postings,
+     * journal, pending records; off-heap: the vector index). Within a small factor of the truth;
+     * the memory store bounds its open users by the sum.
+     */
+    public long residentBytes() {
+        return read(s -> s.residentBytes() + 600L * pending.size());
+    }
+
     /** Makes every put and delete so far durable: append, fsync, manifest replace. */
     public void flush() throws IOException {
         lock.writeLock().lock();
@@ -349,7 +425,8 @@ public final class UserStore implements AutoCloseable {
                 List<SegmentRecord> kept = new ArrayList<>();
                 for (UserManifest.Entry e : manifest.segments()) {
                     for (SegmentRecord r : files.readSegment(e).contents().records()) {
-                        if (r instanceof SegmentRecord.Tombstone || !state.isDeleted(r.memoryId())) kept.add(r);
+                        // Tombstones stay, so a replayed or old copy of a deleted memory never returns; journal entries stay forever.
+                        if (!(r instanceof SegmentRecord.Version) || !state.isDeleted(r.memoryId())) kept.add(r);
                     }
                 }
                 UserState next = new UserState(user, analyzer, options.vectors());
@@ -500,6 +577,7 @@ public final class UserStore implements AutoCloseable {
                 if (!rebuilt.lexical().sameContent(state.lexical()) || !state.lexical().sameContent(rebuilt.lexical())) return false;
                 if (!rebuilt.bitmaps().equals(state.bitmaps()) || rebuilt.ordinals() != state.ordinals()) return false;
                 for (MemoryId id : state.ids()) if (!rebuilt.history(id).equals(state.history(id))) return false;
+                if (!rebuilt.journal().equals(state.journal())) return false;
                 return rebuilt.ids().size() == state.ids().size();
             } finally {
                 rebuilt.closeVectors();

@@ -1,0 +1,459 @@
+package dev.engram.internal.store;
+
+import dev.engram.internal.lexical.TextAnalyzer;
+import dev.engram.io.Closeables;
+import dev.engram.io.FileStorage;
+import dev.engram.io.Storage;
+import dev.engram.memory.Memory;
+import dev.engram.memory.MemoryId;
+import dev.engram.memory.UserId;
+import dev.engram.wal.Durability;
+import dev.engram.wal.RecordTooLargeException;
+import dev.engram.wal.Wal;
+import dev.engram.wal.WalClosedException;
+import dev.engram.wal.WalException;
+import dev.engram.wal.WalOptions;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Function;
+
+/**
+ * All users' stores behind the global write-ahead log: every mutation is one WAL record first
+ * (durable per the {@link Durability} mode when {@link #write} returns), then applied to the
+ * user's {@link UserStore}; user stores are flushed to their segments by checkpoints and
+ * evictions, after which the WAL is truncated. {@link #open} replays the WAL after the last
+ * checkpoint, idempotently. Open users are an LRU bounded by their resident bytes
+ * ({@link OpenUsers}). Record layout, recovery, checkpoint policy and the compaction/replay rule:
+ * docs/storage.md, section "MemoryStore".
+ *
+ * <p>Failures: the first I/O failure (WAL append, flush, checkpoint, eviction) is kept; every
+ * later write or checkpoint throws an {@link IOException} whose cause is that failure. Reads of
+ * users already open go on. Reopen to recover.
+ *
+ * <p>Thread-safe: writes and reads to different users run in parallel (their WAL records share
+ * group commits); writes to one user are serialized and applied in LSN order. {@link #close} is
+ * idempotent; call it after the other threads stopped using the store.
+ */
+public final class MemoryStore implements AutoCloseable {
+    /**
+     * @param durability         the WAL's durability mode (SYNC: a write returns once fsynced)
+     * @param openUsersMaxBytes  bound on the open users' {@link UserStore#residentBytes()} (LRU eviction)
+     * @param checkpointWalBytes a checkpoint starts in the background once the WAL holds more bytes than
+     *                           this since the last one ({@link Long#MAX_VALUE}: only explicit and on close)
+     * @param user               options of each user's store
+     */
+    public record Options(Durability durability, long openUsersMaxBytes, long checkpointWalBytes, UserStore.Options user) {
+        public Options {
+            Objects.requireNonNull(durability, "durability");
+            Objects.requireNonNull(user, "user");
+            if (openUsersMaxBytes < 0 || checkpointWalBytes < 1) throw new IllegalArgumentException("negative bound");
+        }
+
+        /** SYNC, 256 MiB of open users, a checkpoint every 64 MiB of WAL, default user options. */
+        public static Options defaults() {
+            return new Options(Durability.SYNC, 256L << 20, 64L << 20, UserStore.Options.DEFAULT);
+        }
+
+        public Options withOpenUsersMaxBytes(long bytes) {
+            return new Options(durability, bytes, checkpointWalBytes, user);
+        }
+
+        public Options withCheckpointWalBytes(long bytes) {
+            return new Options(durability, openUsersMaxBytes, bytes, user);
+        }
+
+        public Options withUser(UserStore.Options options) {
+            return new Options(durability, openUsersMaxBytes, checkpointWalBytes, options);
+        }
+
+        public Options withDurability(Durability d) {
+            return new Options(d, openUsersMaxBytes, checkpointWalBytes, user);
+        }
+    }
+
+    /** One mutation of a user's state; a {@link #write} applies a list of them atomically. */
+    public sealed interface Mutation {
+        /** A memory version (see {@link UserStore#put(Memory, float[])}); {@code embedding} may be null. */
+        record Put(Memory memory, float[] embedding) implements Mutation {
+            public Put {
+                Objects.requireNonNull(memory, "memory");
+                if (embedding != null) embedding = embedding.clone();
+            }
+        }
+
+        /** Deletes every version of a memory (a no-op for an unknown or deleted one). */
+        record Delete(MemoryId id, Instant at) implements Mutation {
+            public Delete {
+                Objects.requireNonNull(id, "id");
+                Objects.requireNonNull(at, "at");
+            }
+        }
+
+        /**
+         * An opaque pipeline event: kept in the WAL only, replayed to the {@link EventSink} on
+         * recovery until a checkpoint passes it (and the sink's {@link EventSink#retainFromLsn()}).
+         */
+        record Event(byte[] payload) implements Mutation {
+            public Event {
+                payload = payload.clone();
+            }
+        }
+
+        /**
+         * An opaque per-user note: WAL first, then kept in the user's segments for good (a JOURNAL
+         * record with the write's LSN), through checkpoints and compaction; see {@link UserStore#journal()}.
+         */
+        record Journal(byte[] payload) implements Mutation {
+            public Journal {
+                payload = payload.clone();
+            }
+        }
+    }
+
+    /** Receives the events of the WAL after the last checkpoint when the store opens. */
+    public interface EventSink {
+        /** An {@link Mutation.Event} found after the checkpoint; called in LSN order before {@code open} returns. */
+        void replayed(UserId user, long lsn, byte[] payload);
+
+        /** The lowest LSN whose events the pipeline still needs ({@link Long#MAX_VALUE}: none); never truncated. */
+        long retainFromLsn();
+
+        /** A sink that ignores events and needs none. */
+        EventSink NONE = new EventSink() {
+            @Override
+            public void replayed(UserId user, long lsn, byte[] payload) {}
+
+            @Override
+            public long retainFromLsn() {
+                return Long.MAX_VALUE;
+            }
+        };
+    }
+
+    /**
+     * Counters: users open now, their resident bytes, evictions, WAL bytes since the last
+     * checkpoint, checkpoints done, the last LSN, the checkpoint marker, and what recovery replayed.
+     */
+    public record Stats(int openUsers, long residentBytes, long evictions, long walBytesSinceCheckpoint, long checkpoints,
+            long lastLsn, long appliedLsn, long truncatedLsn, long replayedRecords, long replayedEvents, long recoveryMillis) {}
+
+    private final Storage root;
+    private final boolean ownsRoot;
+    private final Wal wal;
+    private final Options options;
+    private final EventSink sink;
+    private final FailStop failStop = new FailStop();
+    private final OpenUsers users;
+    // Writes hold the read side from WAL append to apply; a checkpoint takes the write side to read
+    // an LSN up to which every acknowledged record is applied.
+    private final ReentrantReadWriteLock applyGate = new ReentrantReadWriteLock();
+    private final ReentrantLock checkpointLock = new ReentrantLock();
+    private final AtomicLong walBytes = new AtomicLong();
+    private final AtomicLong checkpoints = new AtomicLong();
+    private final AtomicBoolean checkpointQueued = new AtomicBoolean();
+    private final ExecutorService background;
+    private volatile StoreCheckpoint marker;
+    private long replayedRecords;
+    private long replayedEvents;
+    private long recoveryMillis;
+    private volatile boolean closed;
+
+    private MemoryStore(Storage root, boolean ownsRoot, Wal wal, TextAnalyzer analyzer, Options options, EventSink sink,
+            StoreCheckpoint marker) {
+        this.root = root;
+        this.ownsRoot = ownsRoot;
+        this.wal = wal;
+        this.options = options;
+        this.sink = sink;
+        this.marker = marker;
+        this.users = new OpenUsers(u -> UserStore.open(root, u, analyzer, options.user()), options.openUsersMaxBytes(), failStop);
+        this.background = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("engram-checkpoint").unstarted(r));
+    }
+
+    /**
+     * Opens (creating) the data directory: the WAL under {@code dataDir/wal}, users under
+     * {@code dataDir/users}. Replays the WAL after the last checkpoint before returning; events go
+     * to {@code sink}.
+     */
+    public static MemoryStore open(Path dataDir, TextAnalyzer analyzer, Options options, EventSink sink) throws IOException {
+        FileStorage root = FileStorage.open(dataDir);
+        try {
+            WalOptions wal = WalOptions.builder(dataDir.resolve("wal")).durability(options.durability()).build();
+            return open(root, true, wal, analyzer, options, sink);
+        } catch (IOException | RuntimeException e) {
+            Closeables.closeQuietly(root);
+            throw e;
+        }
+    }
+
+    /**
+     * The same on explicit storages: users (and the checkpoint marker) under {@code dataRoot},
+     * the WAL where {@code wal} says (its durability mode wins over {@code options.durability()}).
+     * The caller keeps ownership of {@code dataRoot}.
+     */
+    public static MemoryStore open(Storage dataRoot, WalOptions wal, TextAnalyzer analyzer, Options options, EventSink sink)
+            throws IOException {
+        return open(dataRoot, false, wal, analyzer, options, sink);
+    }
+
+    private static MemoryStore open(Storage root, boolean ownsRoot, WalOptions walOptions, TextAnalyzer analyzer, Options options,
+            EventSink sink) throws IOException {
+        Objects.requireNonNull(analyzer, "analyzer");
+        Objects.requireNonNull(sink, "sink");
+        long start = System.nanoTime();
+        StoreCheckpoint marker = StoreCheckpoint.read(root);
+        Wal wal = Wal.open(walOptions);
+        MemoryStore store = new MemoryStore(root, ownsRoot, wal, analyzer, options, sink, marker);
+        try {
+            store.replay();
+        } catch (IOException | RuntimeException e) {
+            store.background.shutdownNow();
+            store.users.closeAll();
+            Closeables.closeQuietly(wal);
+            throw e;
+        }
+        store.recoveryMillis = (System.nanoTime() - start) / 1_000_000;
+        return store;
+    }
+
+    private void replay() throws IOException {
+        WalReplay.Result r = WalReplay.run(wal, marker, users, sink, location());
+        replayedRecords = r.records();
+        replayedEvents = r.events();
+        walBytes.set(r.bytes());
+    }
+
+    private String location() {
+        return options.durability() + " write-ahead log of " + root.location(".");
+    }
+
+    /**
+     * Writes one user's mutations atomically: one WAL record, durable per the durability mode when
+     * this returns, then applied to the user's store (reads see it). Returns the record's LSN.
+     * Invalid input ({@link dev.engram.memory.ValidationException}: a memory of another user, a
+     * wrong version or embedding dimension, …; {@link RecordTooLargeException}) throws before
+     * anything is written.
+     *
+     * @throws IOException if the store failed, now or earlier (fail-stop; the cause is the first failure)
+     */
+    public long write(UserId user, List<Mutation> mutations) throws IOException {
+        Objects.requireNonNull(user, "user");
+        if (mutations.isEmpty()) throw new IllegalArgumentException("a write needs at least one mutation");
+        checkOpen();
+        failStop.check();
+        byte[] payload = WalPayload.encode(user, mutations);
+        if (payload.length > wal.options().maxRecordSize()) throw new RecordTooLargeException(payload.length, wal.options().maxRecordSize());
+        OpenUsers.Handle h = users.acquire(user);
+        try {
+            h.writeLock.lock();
+            try {
+                h.store().validate(WalPayload.records(user, mutations, 0));
+                applyGate.readLock().lock();
+                try {
+                    failStop.check();
+                    long lsn;
+                    try {
+                        lsn = wal.append(WalPayload.TYPE, payload);
+                    } catch (WalClosedException e) {
+                        throw new IllegalStateException("memory store is closed", e);
+                    } catch (WalException e) {
+                        throw failStop.fail("write-ahead log append failed", e.getCause() != null ? e.getCause() : e);
+                    }
+                    walBytes.addAndGet(payload.length + 24L);
+                    try {
+                        h.store().apply(WalPayload.records(user, mutations, lsn));
+                    } catch (IOException | RuntimeException e) {
+                        // Durable in the log but not applied: reads would miss it, so stop.
+                        throw failStop.fail("applying LSN " + lsn + " to user " + user + " failed", e);
+                    }
+                    return lsn;
+                } finally {
+                    applyGate.readLock().unlock();
+                }
+            } finally {
+                h.writeLock.unlock();
+            }
+        } finally {
+            users.release(h);
+            maybeCheckpointInBackground();
+        }
+    }
+
+    /**
+     * Runs {@code f} with the user's store open (opened cold or created as needed) and pinned
+     * against eviction. {@code f} must only read: mutations go through {@link #write}.
+     */
+    public <T> T read(UserId user, Function<UserStore, T> f) throws IOException {
+        Objects.requireNonNull(user, "user");
+        checkOpen();
+        OpenUsers.Handle h = users.acquire(user);
+        try {
+            return f.apply(h.store());
+        } finally {
+            users.release(h);
+        }
+    }
+
+    /**
+     * Compacts one user's segments ({@link UserStore#compact()}). Safe against WAL replay: a deleted
+     * memory's tombstone survives compaction, so a replayed put of it is skipped, never resurrected.
+     */
+    public void compact(UserId user) throws IOException {
+        checkOpen();
+        failStop.check();
+        OpenUsers.Handle h = users.acquire(user);
+        try {
+            h.writeLock.lock();
+            try {
+                h.store().compact();
+            } catch (IOException | RuntimeException e) {
+                throw failStop.fail("compacting user " + user + " failed", e);
+            } finally {
+                h.writeLock.unlock();
+            }
+        } finally {
+            users.release(h);
+        }
+    }
+
+    /** Whether the user has a directory (does not create one). */
+    public boolean exists(UserId user) throws IOException {
+        Storage current = root;
+        try {
+            for (String e : UserDirectoryLayout.pathElements(user)) {
+                if (!current.isDirectory(e)) return false;
+                Storage next = current.subdirectory(e);
+                if (current != root) current.close();
+                current = next;
+            }
+            return true;
+        } finally {
+            if (current != root) current.close();
+        }
+    }
+
+    /**
+     * Flushes every user with unflushed records, writes the checkpoint marker, then truncates the
+     * WAL up to {@code min(last LSN, sink.retainFromLsn() - 1)}. One checkpoint runs at a time.
+     */
+    public void checkpoint() throws IOException {
+        checkOpen();
+        checkpointNow();
+    }
+
+    private void checkpointNow() throws IOException {
+        checkpointLock.lock();
+        try {
+            failStop.check();
+            long applied;
+            applyGate.writeLock().lock();
+            try {
+                applied = wal.lastLsn(); // every record up to it is applied: writers hold the read side
+                walBytes.set(0);
+            } finally {
+                applyGate.writeLock().unlock();
+            }
+            users.flushAll();
+            StoreCheckpoint previous = marker;
+            long retain = sink.retainFromLsn();
+            long truncated = Math.max(previous.truncatedLsn(), Math.min(applied, retain == Long.MIN_VALUE ? 0 : retain - 1));
+            StoreCheckpoint next = new StoreCheckpoint(Math.max(applied, previous.appliedLsn()), Math.max(0, truncated));
+            try {
+                if (!next.equals(previous)) next.write(root);
+                marker = next;
+                wal.checkpoint(next.truncatedLsn());
+            } catch (IOException | RuntimeException e) {
+                throw failStop.fail("checkpoint failed", e instanceof WalException && e.getCause() != null ? e.getCause() : e);
+            }
+            checkpoints.incrementAndGet();
+        } finally {
+            checkpointLock.unlock();
+        }
+    }
+
+    private void maybeCheckpointInBackground() {
+        if (walBytes.get() <= options.checkpointWalBytes() || closed || failStop.failure() != null) return;
+        if (!checkpointQueued.compareAndSet(false, true)) return;
+        try {
+            background.execute(() -> {
+                try {
+                    if (!closed) checkpointNow();
+                } catch (IOException | RuntimeException e) {
+                    failStop.fail("background checkpoint failed", e); // later writes name it
+                } finally {
+                    checkpointQueued.set(false);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            checkpointQueued.set(false); // closing
+        }
+    }
+
+    public Stats stats() {
+        StoreCheckpoint m = marker;
+        return new Stats(users.openUsers(), users.residentBytes(), users.evictions(), walBytes.get(), checkpoints.get(),
+                wal.lastLsn(), m.appliedLsn(), m.truncatedLsn(), replayedRecords, replayedEvents, recoveryMillis);
+    }
+
+    /** The first I/O failure kept by the fail-stop holder, or null. */
+    public Throwable failure() {
+        return failStop.failure();
+    }
+
+    private void checkOpen() {
+        if (closed) throw new IllegalStateException("memory store is closed");
+    }
+
+    /** Checkpoints (unless failed), closes every user and the WAL. Idempotent. */
+    @Override
+    public void close() throws IOException {
+        synchronized (this) {
+            if (closed) return;
+            closed = true;
+        }
+        background.shutdown();
+        try {
+            background.awaitTermination(1, TimeUnit.MINUTES);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        IOException first = null;
+        if (failStop.failure() == null) {
+            try {
+                checkpointNow();
+            } catch (IOException e) {
+                first = e;
+            }
+        }
+        Throwable before = failStop.failure();
+        users.closeAll();
+        if (before == null && failStop.failure() != null && first == null) {
+            first = new IOException("closing the open users failed", failStop.failure());
+        }
+        try {
+            wal.close();
+        } catch (IOException e) {
+            if (first == null) first = e;
+            else first.addSuppressed(e);
+        }
+        if (ownsRoot) {
+            try {
+                root.close();
+            } catch (IOException e) {
+                if (first == null) first = e;
+                else first.addSuppressed(e);
+            }
+        }
+        if (first != null) throw first;
+    }
+}
