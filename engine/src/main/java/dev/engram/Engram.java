@@ -204,7 +204,7 @@ public final class Engram implements AutoCloseable {
         ensureOpen();
         require(user, ingestionId, "ingestion_id");
         try {
-            IngestionStatus s = store.exists(user) ? pipeline.status(user, ingestionId) : null;
+            IngestionStatus s = exists(user) ? pipeline.status(user, ingestionId) : null;
             if (s == null) throw new NotFoundException("no ingestion " + ingestionId + " for user " + user);
             return s;
         } catch (IOException e) {
@@ -220,7 +220,7 @@ public final class Engram implements AutoCloseable {
         if (request == null) throw new ValidationException("request", "is missing");
         UserId user = request.user();
         if (request.consistency() == RetrieveRequest.Consistency.SESSION) awaitSession(user);
-        if (!store.exists(user)) return new Retrieval(List.of(), 0);
+        if (!exists(user)) return new Retrieval(List.of(), 0);
         float[] query = embedder.embedQuery(request.query());
         Filters filters = Filters.none().withTypes(request.types()).withCategories(request.categories())
                 .withMetadata(request.metadata()).withIncludeSuperseded(request.includeSuperseded() || request.asOf() != null)
@@ -315,7 +315,7 @@ public final class Engram implements AutoCloseable {
     public boolean delete(UserId user, MemoryId id) {
         ensureOpen();
         require(user, id, "id");
-        if (!store.exists(user) || current(user, id).isEmpty()) return false;
+        if (!exists(user) || current(user, id).isEmpty()) return false;
         write(user, List.of(new Change.Delete(id, options.clock().instant())), "delete");
         return true;
     }
@@ -332,7 +332,7 @@ public final class Engram implements AutoCloseable {
         ensureOpen();
         require(user, id, "id");
         if (asOf == null) throw new ValidationException("as_of", "is missing");
-        if (!store.exists(user)) throw new NotFoundException("no memory " + id + " for user " + user);
+        if (!exists(user)) throw new NotFoundException("no memory " + id + " for user " + user);
         Optional<Memory> m = read(user, s -> s.asOf(id, asOf));
         return m.orElseThrow(() -> new NotFoundException("no version of " + id + " at " + asOf + " for user " + user));
     }
@@ -341,7 +341,7 @@ public final class Engram implements AutoCloseable {
     public List<Memory> history(UserId user, MemoryId id) {
         ensureOpen();
         require(user, id, "id");
-        List<Memory> h = store.exists(user) ? read(user, s -> s.current(id).isPresent() ? s.history(id) : List.<Memory>of()) : List.of();
+        List<Memory> h = exists(user) ? read(user, s -> s.current(id).isPresent() ? s.history(id) : List.<Memory>of()) : List.of();
         if (h.isEmpty()) throw new NotFoundException("no memory " + id + " for user " + user);
         return h;
     }
@@ -358,7 +358,7 @@ public final class Engram implements AutoCloseable {
                 throw new ValidationException("cursor", "is not a cursor this engine returned");
             }
         }
-        if (!store.exists(request.user())) return new MemoryPage(List.of(), null);
+        if (!exists(request.user())) return new MemoryPage(List.of(), null);
         MemoryId from = after;
         return read(request.user(), s -> {
             List<Memory> page = new ArrayList<>();
@@ -386,8 +386,16 @@ public final class Engram implements AutoCloseable {
     private Optional<Memory> current(UserId user, MemoryId id) {
         ensureOpen();
         require(user, id, "id");
-        if (!store.exists(user)) return Optional.empty();
+        if (!exists(user)) return Optional.empty();
         return read(user, s -> s.current(id));
+    }
+
+    private boolean exists(UserId user) {
+        try {
+            return store.exists(user);
+        } catch (IOException e) {
+            throw failed("read", e);
+        }
     }
 
     private <T> T read(UserId user, java.util.function.Function<dev.engram.internal.store.UserStore, T> f) {

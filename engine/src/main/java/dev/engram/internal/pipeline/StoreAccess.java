@@ -38,7 +38,7 @@ public interface StoreAccess extends AutoCloseable {
     <T> T read(UserId user, Function<UserStore, T> f) throws IOException;
 
     /** Whether the user has any stored state. Creates nothing. */
-    boolean exists(UserId user);
+    boolean exists(UserId user) throws IOException;
 
     /** The user's journal notes, in write order. */
     List<byte[]> journal(UserId user) throws IOException;

@@ -1,13 +1,109 @@
 package dev.engram.internal.pipeline;
 
 import dev.engram.EngramOptions;
+import dev.engram.internal.lexical.TextAnalyzer;
+import dev.engram.internal.segment.SegmentRecord;
+import dev.engram.internal.store.MemoryStore;
+import dev.engram.internal.store.UserStore;
+import dev.engram.memory.UserId;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 
-/** The production {@link StoreAccess}: the WAL-backed multi-user store under the data directory. */
+/** The production {@link StoreAccess}: the WAL-backed {@link MemoryStore} under the data directory. */
 public final class StoreAccesses {
     private StoreAccesses() {}
 
+    /** Opens the store under {@code options.dataDir()}; WAL events replayed at open go to {@code sink}. */
     public static StoreAccess open(EngramOptions options, ReplaySink sink) throws IOException {
-        throw new UnsupportedOperationException("MemoryStore adapter: pending merge of the durable store");
+        MemoryStore.Options o = MemoryStore.Options.defaults().withDurability(options.durability())
+                .withOpenUsersMaxBytes(options.cacheBytes()).withCheckpointWalBytes(options.checkpointWalBytes());
+        TextAnalyzer analyzer = new TextAnalyzer();
+        try {
+            MemoryStore store = MemoryStore.open(options.dataDir(), analyzer, o, new MemoryStore.EventSink() {
+                @Override
+                public void replayed(UserId user, long lsn, byte[] payload) {
+                    sink.replayed(user, lsn, payload);
+                }
+
+                @Override
+                public long retainFromLsn() {
+                    return sink.retainFromLsn();
+                }
+            });
+            return new Adapter(store, analyzer);
+        } catch (IOException | RuntimeException e) {
+            analyzer.close();
+            throw e;
+        }
+    }
+
+    /** Wraps an open {@link MemoryStore} (tests open theirs on fault-injecting storage). */
+    public static StoreAccess of(MemoryStore store) {
+        return new Adapter(store, null);
+    }
+
+    private static final class Adapter implements StoreAccess {
+        private static final int MAX_KNOWN = 1 << 20;
+        private final MemoryStore store;
+        private final TextAnalyzer analyzer;
+        // Users known to exist (a directory never disappears except by purge, which forgets it here).
+        private final Set<UserId> known = ConcurrentHashMap.newKeySet();
+
+        Adapter(MemoryStore store, TextAnalyzer analyzer) {
+            this.store = store;
+            this.analyzer = analyzer;
+        }
+
+        @Override
+        public long write(UserId user, List<Change> changes) throws IOException {
+            List<MemoryStore.Mutation> mutations = new ArrayList<>(changes.size());
+            for (Change c : changes) {
+                mutations.add(switch (c) {
+                    case Change.Put p -> new MemoryStore.Mutation.Put(p.memory(), p.embedding());
+                    case Change.Delete d -> new MemoryStore.Mutation.Delete(d.id(), d.at());
+                    case Change.Event e -> new MemoryStore.Mutation.Event(e.payload());
+                    case Change.Journal j -> new MemoryStore.Mutation.Journal(j.payload());
+                });
+            }
+            long lsn = store.write(user, mutations);
+            remember(user);
+            return lsn;
+        }
+
+        @Override
+        public <T> T read(UserId user, Function<UserStore, T> f) throws IOException {
+            return store.read(user, f);
+        }
+
+        @Override
+        public boolean exists(UserId user) throws IOException {
+            if (known.contains(user)) return true;
+            if (!store.exists(user)) return false;
+            remember(user);
+            return true;
+        }
+
+        private void remember(UserId user) {
+            if (known.size() >= MAX_KNOWN) known.clear();
+            known.add(user);
+        }
+
+        @Override
+        public List<byte[]> journal(UserId user) throws IOException {
+            return store.read(user, s -> s.journal().stream().map(SegmentRecord.Journal::payload).toList());
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                store.close();
+            } finally {
+                if (analyzer != null) analyzer.close();
+            }
+        }
     }
 }
