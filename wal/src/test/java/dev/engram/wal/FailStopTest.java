@@ -49,12 +49,25 @@ class FailStopTest {
         FaultInjectingStorage storage = FaultInjectingStorage.wrap(new InMemoryStorage());
         try (Wal wal = Wal.open(WalOptions.builder(storage).build())) {
             storage.failFrom(storage.operations() + 1);
+            // Appends queued before the writer failed complete exceptionally; once the log has
+            // failed, appendAsync refuses at once. Either way the cause is the original fault.
             List<CompletableFuture<Long>> futures = new ArrayList<>();
-            for (int i = 0; i < 100; i++) futures.add(wal.appendAsync(1, payload(i, 20)));
+            List<WalFailedException> refused = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                try {
+                    futures.add(wal.appendAsync(1, payload(i, 20)));
+                } catch (WalFailedException e) {
+                    refused.add(e);
+                }
+            }
             Throwable cause = null;
             for (CompletableFuture<Long> f : futures) {
                 CompletionException e = assertThrows(CompletionException.class, f::join);
                 WalFailedException w = (WalFailedException) e.getCause();
+                if (cause == null) cause = w.getCause();
+                assertSame(cause, w.getCause());
+            }
+            for (WalFailedException w : refused) {
                 if (cause == null) cause = w.getCause();
                 assertSame(cause, w.getCause());
             }
