@@ -2,6 +2,7 @@ package dev.engram;
 
 import dev.engram.extraction.embed.Embedder;
 import dev.engram.extraction.extract.Extractor;
+import dev.engram.internal.retrieval.RetrievalConfig;
 import dev.engram.wal.Durability;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -92,10 +93,11 @@ public record EngramOptions(
         private Durability durability = Durability.SYNC;
         private long cacheBytes = 256L << 20;
         private long checkpointWalBytes = 64L << 20;
-        private Duration recencyHalfLife = Duration.ofDays(90);
-        private double recencyWeight = 0.1;
-        private double importanceWeight = 0.1;
-        private double vectorWeight = 0.7;
+        // Scoring defaults are the retriever's, chosen on LoCoMo (docs/retrieval.md).
+        private Duration recencyHalfLife = RetrievalConfig.defaults().recencyHalfLife();
+        private double recencyWeight = RetrievalConfig.defaults().recencyWeight();
+        private double importanceWeight = RetrievalConfig.defaults().importanceWeight();
+        private double vectorWeight = RetrievalConfig.defaults().vectorWeight();
         private int maxMessages = 100;
         private int maxMessageBytes = 32 * 1024;
         private int maxRequestBytes = 256 * 1024;
