@@ -147,6 +147,9 @@ public final class MemoryStore implements AutoCloseable {
     public record Stats(int openUsers, long residentBytes, long evictions, long walBytesSinceCheckpoint, long checkpoints,
             long lastLsn, long appliedLsn, long truncatedLsn, long replayedRecords, long replayedEvents, long recoveryMillis) {}
 
+    /** The WAL's subdirectory of a data directory opened by path. */
+    public static final String WAL_DIRECTORY = "wal";
+
     private final Storage root;
     private final boolean ownsRoot;
     private final Wal wal;
@@ -188,7 +191,11 @@ public final class MemoryStore implements AutoCloseable {
     public static MemoryStore open(Path dataDir, TextAnalyzer analyzer, Options options, EventSink sink) throws IOException {
         FileStorage root = FileStorage.open(dataDir);
         try {
-            WalOptions wal = WalOptions.builder(dataDir.resolve("wal")).durability(options.durability()).build();
+            if (!root.isDirectory(WAL_DIRECTORY)) {
+                root.subdirectory(WAL_DIRECTORY).close();
+                root.syncDirectory(); // the log's directory entry is durable before any record goes into it
+            }
+            WalOptions wal = WalOptions.builder(dataDir.resolve(WAL_DIRECTORY)).durability(options.durability()).build();
             return open(root, true, wal, analyzer, options, sink);
         } catch (IOException | RuntimeException e) {
             Closeables.closeQuietly(root);
