@@ -208,6 +208,7 @@ public final class MemoryStore implements AutoCloseable {
         MemoryStore store = new MemoryStore(root, ownsRoot, wal, analyzer, options, sink, marker);
         try {
             store.replay();
+            store.failStop.check(); // an eviction during replay failed: refuse to open rather than run failed
         } catch (IOException | RuntimeException e) {
             store.checkpointer.stopNow();
             store.users.closeAll();
