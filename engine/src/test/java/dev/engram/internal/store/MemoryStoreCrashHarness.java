@@ -82,6 +82,18 @@ public final class MemoryStoreCrashHarness {
     }
 
     private static void child(Path dir, long runId, int threads) throws Exception {
+        // Never outlive the parent (a loop stopped by hand would leave children sleeping forever).
+        ProcessHandle parent = ProcessHandle.current().parent().orElse(null);
+        Thread.ofPlatform().daemon().start(() -> {
+            while (parent != null && parent.isAlive()) {
+                try {
+                    Thread.sleep(500);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            Runtime.getRuntime().halt(3);
+        });
         TextAnalyzer analyzer = new TextAnalyzer();
         MemoryStore store = MemoryStore.open(dir, analyzer, options(), MemoryStore.EventSink.NONE);
         PrintStream out = new PrintStream(System.out, false, StandardCharsets.US_ASCII);
