@@ -14,17 +14,11 @@ import dev.engram.wal.WalClosedException;
 import dev.engram.wal.WalException;
 import dev.engram.wal.WalOptions;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
 
 /**
@@ -147,6 +141,9 @@ public final class MemoryStore implements AutoCloseable {
     public record Stats(int openUsers, long residentBytes, long evictions, long walBytesSinceCheckpoint, long checkpoints,
             long lastLsn, long appliedLsn, long truncatedLsn, long replayedRecords, long replayedEvents, long recoveryMillis) {}
 
+    /** The WAL's subdirectory of a data directory opened by path. */
+    public static final String WAL_DIRECTORY = "wal";
+
     private final Storage root;
     private final boolean ownsRoot;
     private final Wal wal;
@@ -154,15 +151,7 @@ public final class MemoryStore implements AutoCloseable {
     private final EventSink sink;
     private final FailStop failStop = new FailStop();
     private final OpenUsers users;
-    // Writes hold the read side from WAL append to apply; a checkpoint takes the write side to read
-    // an LSN up to which every acknowledged record is applied.
-    private final ReentrantReadWriteLock applyGate = new ReentrantReadWriteLock();
-    private final ReentrantLock checkpointLock = new ReentrantLock();
-    private final AtomicLong walBytes = new AtomicLong();
-    private final AtomicLong checkpoints = new AtomicLong();
-    private final AtomicBoolean checkpointQueued = new AtomicBoolean();
-    private final ExecutorService background;
-    private volatile StoreCheckpoint marker;
+    private final Checkpointer checkpointer;
     private long replayedRecords;
     private long replayedEvents;
     private long recoveryMillis;
@@ -175,9 +164,8 @@ public final class MemoryStore implements AutoCloseable {
         this.wal = wal;
         this.options = options;
         this.sink = sink;
-        this.marker = marker;
         this.users = new OpenUsers(u -> UserStore.open(root, u, analyzer, options.user()), options.openUsersMaxBytes(), failStop);
-        this.background = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("engram-checkpoint").unstarted(r));
+        this.checkpointer = new Checkpointer(wal, root, users, failStop, sink, options.checkpointWalBytes(), marker);
     }
 
     /**
@@ -188,7 +176,11 @@ public final class MemoryStore implements AutoCloseable {
     public static MemoryStore open(Path dataDir, TextAnalyzer analyzer, Options options, EventSink sink) throws IOException {
         FileStorage root = FileStorage.open(dataDir);
         try {
-            WalOptions wal = WalOptions.builder(dataDir.resolve("wal")).durability(options.durability()).build();
+            if (!root.isDirectory(WAL_DIRECTORY)) {
+                root.subdirectory(WAL_DIRECTORY).close();
+                root.syncDirectory(); // the log's directory entry is durable before any record goes into it
+            }
+            WalOptions wal = WalOptions.builder(dataDir.resolve(WAL_DIRECTORY)).durability(options.durability()).build();
             return open(root, true, wal, analyzer, options, sink);
         } catch (IOException | RuntimeException e) {
             Closeables.closeQuietly(root);
@@ -216,8 +208,9 @@ public final class MemoryStore implements AutoCloseable {
         MemoryStore store = new MemoryStore(root, ownsRoot, wal, analyzer, options, sink, marker);
         try {
             store.replay();
+            store.failStop.check(); // an eviction during replay failed: refuse to open rather than run failed
         } catch (IOException | RuntimeException e) {
-            store.background.shutdownNow();
+            store.checkpointer.stopNow();
             store.users.closeAll();
             Closeables.closeQuietly(wal);
             throw e;
@@ -227,10 +220,10 @@ public final class MemoryStore implements AutoCloseable {
     }
 
     private void replay() throws IOException {
-        WalReplay.Result r = WalReplay.run(wal, marker, users, sink, location());
+        WalReplay.Result r = WalReplay.run(wal, checkpointer.marker(), users, sink, location());
         replayedRecords = r.records();
         replayedEvents = r.events();
-        walBytes.set(r.bytes());
+        checkpointer.appended(r.bytes());
     }
 
     private String location() {
@@ -258,7 +251,7 @@ public final class MemoryStore implements AutoCloseable {
             h.writeLock.lock();
             try {
                 h.store().validate(WalPayload.records(user, mutations, 0));
-                applyGate.readLock().lock();
+                checkpointer.applyGate().lock();
                 try {
                     failStop.check();
                     long lsn;
@@ -269,7 +262,7 @@ public final class MemoryStore implements AutoCloseable {
                     } catch (WalException e) {
                         throw failStop.fail("write-ahead log append failed", e.getCause() != null ? e.getCause() : e);
                     }
-                    walBytes.addAndGet(payload.length + 24L);
+                    checkpointer.appended(payload.length + 24L);
                     try {
                         h.store().apply(WalPayload.records(user, mutations, lsn));
                     } catch (IOException | RuntimeException e) {
@@ -278,14 +271,14 @@ public final class MemoryStore implements AutoCloseable {
                     }
                     return lsn;
                 } finally {
-                    applyGate.readLock().unlock();
+                    checkpointer.applyGate().unlock();
                 }
             } finally {
                 h.writeLock.unlock();
             }
         } finally {
             users.release(h);
-            maybeCheckpointInBackground();
+            checkpointer.maybeInBackground();
         }
     }
 
@@ -326,19 +319,28 @@ public final class MemoryStore implements AutoCloseable {
         }
     }
 
-    /** Whether the user has a directory (does not create one). */
-    public boolean exists(UserId user) throws IOException {
+    /**
+     * Whether the user has a directory (does not create one).
+     *
+     * @throws UncheckedIOException if the storage fails while looking
+     */
+    public boolean exists(UserId user) {
+        Objects.requireNonNull(user, "user");
         Storage current = root;
         try {
-            for (String e : UserDirectoryLayout.pathElements(user)) {
-                if (!current.isDirectory(e)) return false;
-                Storage next = current.subdirectory(e);
+            try {
+                for (String e : UserDirectoryLayout.pathElements(user)) {
+                    if (!current.isDirectory(e)) return false;
+                    Storage next = current.subdirectory(e);
+                    if (current != root) current.close();
+                    current = next;
+                }
+                return true;
+            } finally {
                 if (current != root) current.close();
-                current = next;
             }
-            return true;
-        } finally {
-            if (current != root) current.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot tell whether user " + user + " exists", e);
         }
     }
 
@@ -348,60 +350,13 @@ public final class MemoryStore implements AutoCloseable {
      */
     public void checkpoint() throws IOException {
         checkOpen();
-        checkpointNow();
-    }
-
-    private void checkpointNow() throws IOException {
-        checkpointLock.lock();
-        try {
-            failStop.check();
-            long applied;
-            applyGate.writeLock().lock();
-            try {
-                applied = wal.lastLsn(); // every record up to it is applied: writers hold the read side
-                walBytes.set(0);
-            } finally {
-                applyGate.writeLock().unlock();
-            }
-            users.flushAll();
-            StoreCheckpoint previous = marker;
-            long retain = sink.retainFromLsn();
-            long truncated = Math.max(previous.truncatedLsn(), Math.min(applied, retain == Long.MIN_VALUE ? 0 : retain - 1));
-            StoreCheckpoint next = new StoreCheckpoint(Math.max(applied, previous.appliedLsn()), Math.max(0, truncated));
-            try {
-                if (!next.equals(previous)) next.write(root);
-                marker = next;
-                wal.checkpoint(next.truncatedLsn());
-            } catch (IOException | RuntimeException e) {
-                throw failStop.fail("checkpoint failed", e instanceof WalException && e.getCause() != null ? e.getCause() : e);
-            }
-            checkpoints.incrementAndGet();
-        } finally {
-            checkpointLock.unlock();
-        }
-    }
-
-    private void maybeCheckpointInBackground() {
-        if (walBytes.get() <= options.checkpointWalBytes() || closed || failStop.failure() != null) return;
-        if (!checkpointQueued.compareAndSet(false, true)) return;
-        try {
-            background.execute(() -> {
-                try {
-                    if (!closed) checkpointNow();
-                } catch (IOException | RuntimeException e) {
-                    failStop.fail("background checkpoint failed", e); // later writes name it
-                } finally {
-                    checkpointQueued.set(false);
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            checkpointQueued.set(false); // closing
-        }
+        checkpointer.checkpoint();
     }
 
     public Stats stats() {
-        StoreCheckpoint m = marker;
-        return new Stats(users.openUsers(), users.residentBytes(), users.evictions(), walBytes.get(), checkpoints.get(),
+        StoreCheckpoint m = checkpointer.marker();
+        return new Stats(users.openUsers(), users.residentBytes(), users.evictions(), checkpointer.walBytesSinceCheckpoint(),
+                checkpointer.checkpoints(),
                 wal.lastLsn(), m.appliedLsn(), m.truncatedLsn(), replayedRecords, replayedEvents, recoveryMillis);
     }
 
@@ -421,16 +376,11 @@ public final class MemoryStore implements AutoCloseable {
             if (closed) return;
             closed = true;
         }
-        background.shutdown();
-        try {
-            background.awaitTermination(1, TimeUnit.MINUTES);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        checkpointer.stop();
         IOException first = null;
         if (failStop.failure() == null) {
             try {
-                checkpointNow();
+                checkpointer.checkpoint();
             } catch (IOException e) {
                 first = e;
             }

@@ -485,6 +485,11 @@ public final class UserStore implements AutoCloseable {
         return read(s -> s.asOf(id, t));
     }
 
+    /** Whether the memory was deleted (its tombstone is stored; its content is never served again). */
+    public boolean isDeleted(MemoryId id) {
+        return read(s -> s.isDeleted(id));
+    }
+
     /** Ids of the memories that have a current, undeleted version. */
     public List<MemoryId> liveIds() {
         return read(s -> s.ids().stream().filter(id -> !s.isDeleted(id)).sorted().toList());
