@@ -6,6 +6,10 @@ import dev.engram.extraction.embed.OnnxEmbedder;
 import dev.engram.extraction.extract.Extractor;
 import dev.engram.extraction.extract.RuleBasedExtractor;
 import dev.engram.extraction.extract.Turn;
+import dev.engram.io.FileStorage;
+import dev.engram.io.Storage;
+import dev.engram.internal.audit.AuditEntry;
+import dev.engram.internal.audit.AuditLog;
 import dev.engram.internal.pipeline.Pipeline;
 import dev.engram.internal.pipeline.PipelineSettings;
 import dev.engram.internal.pipeline.ReconcileThresholds;
@@ -33,6 +37,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
 
@@ -63,6 +68,7 @@ import java.util.Random;
  * at a time.
  */
 public final class Engram implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(Engram.class.getName());
     private final EngramOptions options;
     private final StoreAccess store;
     private final Pipeline pipeline;
@@ -71,7 +77,16 @@ public final class Engram implements AutoCloseable {
     private final boolean ownsEmbedder;
     private final Extractor extractor;
     private final MemoryId.Generator ids = new MemoryId.Generator(new Random());
+    private final AuditLog audit;
+    private final java.util.concurrent.atomic.AtomicLong auditFailures = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
+
+    /**
+     * Who is calling, for the audit log: bind it around calls, e.g.
+     * {@code ScopedValue.where(Engram.ACTOR, "app:support-bot").call(() -> engram.retrieve(r))}.
+     * Unbound: {@code "embedded"}.
+     */
+    public static final ScopedValue<String> ACTOR = ScopedValue.newInstance();
 
     /** Opens (creating) the data directory with every default: local embedder, rule-based extractor, SYNC. */
     public static Engram open(Path dataDir) {
@@ -85,7 +100,7 @@ public final class Engram implements AutoCloseable {
 
     /** Opens the engine with {@code options}: recovers the WAL and re-queues unfinished ingestions. */
     public static Engram open(EngramOptions options) {
-        return open(options, sink -> StoreAccesses.open(options, sink));
+        return open(options, sink -> StoreAccesses.open(options, sink), () -> FileStorage.open(options.dataDir().resolve("audit")));
     }
 
     /** How the engine gets its store; tests supply others. */
@@ -93,28 +108,35 @@ public final class Engram implements AutoCloseable {
         StoreAccess open(ReplaySink sink) throws IOException;
     }
 
-    static Engram open(EngramOptions options, StoreOpener opener) {
+    /** Where the audit log lives; tests supply in-memory storage. */
+    interface AuditOpener {
+        Storage open() throws IOException;
+    }
+
+    static Engram open(EngramOptions options, StoreOpener opener, AuditOpener auditOpener) {
         boolean ownsEmbedder = options.embedder() == null;
         Embedder embedder = ownsEmbedder ? OnnxEmbedder.load(EmbeddingModel.defaultModel()) : options.embedder();
         ReplaySink sink = new ReplaySink();
         StoreAccess store = null;
+        AuditLog audit = null;
         try {
             store = opener.open(sink);
-            Engram e = new Engram(options, store, embedder, ownsEmbedder, sink);
-            return e;
+            audit = AuditLog.open(auditOpener.open(), options.clock());
+            return new Engram(options, store, audit, embedder, ownsEmbedder, sink);
         } catch (IOException e) {
-            closeQuietly(store, ownsEmbedder ? embedder : null);
+            closeQuietly(store, audit, ownsEmbedder ? embedder : null);
             throw new StorageFailedException("cannot open " + options.dataDir() + ": " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
-            closeQuietly(store, ownsEmbedder ? embedder : null);
+            closeQuietly(store, audit, ownsEmbedder ? embedder : null);
             throw e;
         }
     }
 
-    private Engram(EngramOptions options, StoreAccess store, Embedder embedder, boolean ownsEmbedder, ReplaySink sink)
-            throws IOException {
+    private Engram(EngramOptions options, StoreAccess store, AuditLog audit, Embedder embedder, boolean ownsEmbedder,
+                   ReplaySink sink) throws IOException {
         this.options = options;
         this.store = store;
+        this.audit = audit;
         this.embedder = embedder;
         this.ownsEmbedder = ownsEmbedder;
         this.extractor = options.extractor() != null ? options.extractor() : new RuleBasedExtractor();
@@ -180,6 +202,7 @@ public final class Engram implements AutoCloseable {
                 awaitApplied(request.user(), a.id());
                 status = pipeline.status(request.user(), a.id());
             }
+            audit(AuditEntry.Action.INGEST, request.user(), Map.of("turns", (long) turns.size(), "replayed", a.replayed() ? 1L : 0L));
             return new IngestReceipt(a.id(), a.replayed(), status);
         } catch (IOException e) {
             throw failed("ingest", e);
@@ -236,6 +259,7 @@ public final class Engram implements AutoCloseable {
                 out.add(new RetrievedMemory(m.memory(), m.score(),
                         new ScoreParts(p.vector(), p.lexical(), p.relevance(), p.recency(), p.importance(), p.type()), m.tokens()));
             }
+            audit(AuditEntry.Action.SEARCH, user, Map.of("returned", (long) out.size(), "tokens", (long) r.totalTokens()));
             return new Retrieval(out, r.totalTokens());
         } catch (IOException e) {
             throw failed("retrieve", e);
@@ -284,6 +308,7 @@ public final class Engram implements AutoCloseable {
                 .source(Source.NONE).createdAt(now).eventTime(memory.eventTime()).expiresAt(memory.expiresAt())
                 .status(MemoryStatus.ACTIVE).embeddingModelId(embedder.modelId()).build();
         write(user, List.of(new Change.Put(m, embedder.embed(m.content()))), "add");
+        audit(AuditEntry.Action.ADD, user, Map.of("memories", 1L));
         return m;
     }
 
@@ -308,6 +333,7 @@ public final class Engram implements AutoCloseable {
         if (changes.expiresAt() != null) b.expiresAt(changes.expiresAt());
         Memory next = b.embeddingModelId(embedder.modelId()).build();
         write(user, List.of(new Change.Put(next, embedder.embed(next.content()))), "update");
+        audit(AuditEntry.Action.UPDATE, user, Map.of("memories", 1L));
         return next;
     }
 
@@ -317,6 +343,7 @@ public final class Engram implements AutoCloseable {
         require(user, id, "id");
         if (!exists(user) || current(user, id).isEmpty()) return false;
         write(user, List.of(new Change.Delete(id, options.clock().instant())), "delete");
+        audit(AuditEntry.Action.DELETE, user, Map.of("memories", 1L));
         return true;
     }
 
@@ -379,6 +406,58 @@ public final class Engram implements AutoCloseable {
             }
             return new MemoryPage(page, next);
         });
+    }
+
+    // ---------------------------------------------------------------- audit
+
+    /**
+     * The audit entries about {@code user} (all users when null), oldest first, at most
+     * {@code limit} of the newest. For administrators: entries hold pseudonyms, actors and
+     * counts, never content.
+     */
+    public List<AuditRecord> audit(UserId user, int limit) {
+        ensureOpen();
+        if (limit < 1) throw new ValidationException("limit", "must be >= 1");
+        String subject = user == null ? null : audit.pseudonym(user);
+        try {
+            List<AuditEntry> all = audit.entries(e -> subject == null || e.subject().equals(subject));
+            return all.subList(Math.max(0, all.size() - limit), all.size()).stream()
+                    .map(e -> new AuditRecord(e.seq(), e.at(), e.actor(), e.action().name(), e.subject(), e.counts(), e.hashHex()))
+                    .toList();
+        } catch (IOException e) {
+            throw failed("audit read", e);
+        }
+    }
+
+    /** The pseudonym under which {@code user} appears in the audit log. */
+    public String auditPseudonym(UserId user) {
+        if (user == null) throw new ValidationException("user", "is missing");
+        return audit.pseudonym(user);
+    }
+
+    /** Checks the audit log's hash chain; returns null when intact, else what is wrong. */
+    public String verifyAudit() {
+        ensureOpen();
+        try {
+            AuditLog.Verification v = audit.verify();
+            return v.ok() ? null : v.problem();
+        } catch (IOException e) {
+            throw failed("audit verification", e);
+        }
+    }
+
+    /** Audit appends that failed (I/O); the calls they recorded succeeded. Exported as a metric by the server. */
+    public long auditFailures() {
+        return auditFailures.get();
+    }
+
+    private void audit(AuditEntry.Action action, UserId user, Map<String, Long> counts) {
+        try {
+            audit.append(ACTOR.isBound() ? ACTOR.get() : "embedded", action, user, counts);
+        } catch (IOException | RuntimeException e) {
+            auditFailures.incrementAndGet();
+            LOG.log(System.Logger.Level.ERROR, "audit append failed for " + action + ": " + e.getMessage());
+        }
     }
 
     // ---------------------------------------------------------------- plumbing
@@ -459,15 +538,20 @@ public final class Engram implements AutoCloseable {
         } catch (IOException e) {
             throw new StorageFailedException("close failed: " + e.getMessage(), e);
         } finally {
-            if (ownsEmbedder) embedder.close();
+            closeQuietly(null, audit, ownsEmbedder ? embedder : null);
         }
     }
 
-    private static void closeQuietly(StoreAccess store, Embedder embedder) {
+    private static void closeQuietly(StoreAccess store, AuditLog audit, Embedder embedder) {
         try {
             if (store != null) store.close();
         } catch (IOException | RuntimeException ignored) {
             // already failing; the first error is the one thrown
+        }
+        try {
+            if (audit != null) audit.close();
+        } catch (IOException | RuntimeException ignored) {
+            // as above
         }
         if (embedder != null) embedder.close();
     }

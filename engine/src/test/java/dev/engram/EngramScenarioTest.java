@@ -52,7 +52,7 @@ class EngramScenarioTest {
     private Engram open(Extractor extractor, int queue, int attempts) {
         EngramOptions o = Engram.builder(Path.of("unused")).embedder(embedder).extractor(extractor).queueCapacity(queue)
                 .maxAttempts(attempts).retryBackoff(Duration.ofMillis(1)).build();
-        return Engram.open(o, sink -> last = SimpleStoreAccess.open(disk, sink));
+        return Engram.open(o, sink -> last = SimpleStoreAccess.open(disk, sink), () -> disk.audit);
     }
 
     private Engram open() {
@@ -294,6 +294,26 @@ class EngramScenarioTest {
             assertThrows(NotFoundException.class, () -> e.get(ALICE, m.id()));
             assertThrows(NotFoundException.class, () -> e.get(BOB, m.id()));
             assertTrue(e.retrieve(RetrieveRequest.of(ALICE, "dog")).memories().isEmpty());
+        }
+    }
+
+    @Test
+    void everyCallIsAuditedWithoutContent() throws Exception {
+        try (Engram e = open()) {
+            say(e, ALICE, "I live in Paris.");
+            Memory m = e.add(ALICE, NewMemory.of("The user's dog is called Rex."));
+            ScopedValue.where(Engram.ACTOR, "app:support").call(() -> e.retrieve(RetrieveRequest.of(ALICE, "dog")));
+            e.delete(ALICE, m.id());
+            e.add(BOB, NewMemory.of("Bob likes tea."));
+            List<AuditRecord> alice = e.audit(ALICE, 100);
+            assertEquals(List.of("INGEST", "ADD", "SEARCH", "DELETE"), alice.stream().map(AuditRecord::action).toList());
+            assertEquals("app:support", alice.get(2).actor());
+            assertEquals("embedded", alice.get(0).actor());
+            assertEquals(1L, alice.get(0).counts().get("turns"));
+            assertTrue(alice.stream().allMatch(r -> r.subject().equals(e.auditPseudonym(ALICE))));
+            assertEquals(5, e.audit(null, 100).size());
+            assertEquals(null, e.verifyAudit());
+            assertTrue(alice.toString().indexOf("Paris") < 0 && alice.toString().indexOf("alice") < 0, alice.toString());
         }
     }
 

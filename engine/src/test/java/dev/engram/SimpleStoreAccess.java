@@ -25,6 +25,7 @@ final class SimpleStoreAccess implements StoreAccess {
     /** What survives a restart. */
     static final class Disk {
         final InMemoryStorage root = new InMemoryStorage();
+        final InMemoryStorage audit = new InMemoryStorage();
         final List<Object[]> events = new ArrayList<>();
         final Map<UserId, List<byte[]>> journals = new HashMap<>();
         final java.util.Set<UserId> users = new java.util.HashSet<>();

@@ -84,11 +84,16 @@ public final class AuditLog implements AutoCloseable {
         this.key = key;
     }
 
-    /** Opens (creating) the audit log in {@code dir}; cuts a torn last entry. */
+    /** Opens (creating) the audit log in {@code dir}, which it then owns and closes; cuts a torn last entry. */
     public static AuditLog open(Storage dir, Clock clock) throws IOException {
-        AuditLog log = new AuditLog(dir, clock, loadKey(dir));
-        log.load();
-        return log;
+        try {
+            AuditLog log = new AuditLog(dir, clock, loadKey(dir));
+            log.load();
+            return log;
+        } catch (IOException | RuntimeException e) {
+            dev.engram.io.Closeables.closeQuietly(dir);
+            throw e;
+        }
     }
 
     private static byte[] loadKey(Storage dir) throws IOException {
@@ -243,7 +248,7 @@ public final class AuditLog implements AutoCloseable {
         try {
             flush();
         } finally {
-            out.close();
+            dev.engram.io.Closeables.closeAll(out, dir);
         }
     }
 
