@@ -52,12 +52,22 @@ public final class LocomoSuite {
             }
             embeddings.embedAll("turns" + (quick ? "-quick" : ""), docs);
             embeddings.embedAll("questions" + (quick ? "-quick" : ""), questions);
+            for (var e : Variants.texts(data).entrySet()) embeddings.embedAll(e.getKey() + (quick ? "-quick" : ""), e.getValue());
+            embeddings.embedAll("extracted" + (quick ? "-quick" : ""), EngramExtracted.texts(data));
 
             List<RetrievalSystem> systems = new ArrayList<>();
             systems.add(new FlatSystems.Bm25(embeddings, analyzer));
             systems.add(new FlatSystems.Dense(embeddings, analyzer));
             systems.add(new FlatSystems.Hybrid(embeddings, analyzer, 0.3));
             systems.add(new EngramTurns("engram-turns", embeddings, analyzer, RetrievalConfig.defaults()));
+            systems.add(new EngramTurns("engram-turns+ctx", embeddings, analyzer, RetrievalConfig.defaults()) {
+                @Override
+                float[] embedding(LocomoData.Session s, int i) {
+                    return Variants.contextEmbedding(embeddings, s, i, Variants.Context.BLEND);
+                }
+            });
+            systems.add(new EngramExtracted("engram-extracted", embeddings, analyzer, RetrievalConfig.defaults(), false));
+            systems.add(new EngramExtracted("engram-extracted+turns", embeddings, analyzer, RetrievalConfig.defaults(), true));
             if (variants) systems.addAll(Variants.all(embeddings, analyzer));
             long t0 = System.nanoTime();
             Map<String, EvidenceRecall> results = LocomoHarness.run(data, systems);
