@@ -22,7 +22,7 @@ import java.util.List;
  * stored as well, as in {@link EngramTurns}. Retractions are dropped (there is no reconciler
  * here). Not thread-safe.
  */
-final class EngramExtracted extends EngramTurns {
+class EngramExtracted extends EngramTurns {
     static final int CONTEXT_TURNS = 10;
     private static final RuleBasedExtractor EXTRACTOR = new RuleBasedExtractor();
     private final boolean withTurns;

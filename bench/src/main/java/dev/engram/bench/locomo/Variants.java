@@ -57,6 +57,25 @@ final class Variants {
                 }
             });
         }
+        // Extracted memories (rules-v1 candidates) instead of turns.
+        out.add(new EngramExtracted("x:no-qstop", e, a, d.withQueryStopWords(Set.of()), false));
+        out.add(new EngramExtracted("x:rrf", e, a, d.withFusion(Fusion.RRF), false));
+        out.add(new EngramExtracted("x:no-complete", e, a, d.withCompleteScores(false), false));
+        for (double w : new double[] {0.2, 0.4, 0.5}) out.add(new EngramExtracted("x:lex" + w, e, a, d.withWeights(1 - w, w), false));
+        for (double w : new double[] {0, 0.1, 0.2}) out.add(new EngramExtracted("x:importance" + w, e, a, d.withImportanceWeight(w), false));
+        out.add(new EngramExtracted("x:recency0.05/30d", e, a, d.withRecency(0.05, Duration.ofDays(30)), false));
+        for (double l : new double[] {0.7, 0.85}) {
+            EngramExtracted m = new EngramExtracted("x:mmr" + l, e, a, d.withMmrLambda(l), false);
+            m.mmr = true;
+            out.add(m);
+        }
+        out.add(new EngramExtracted("x:pool200", e, a, d.withCandidates(200), false));
+        out.add(new EngramExtracted("x:turns+ctx", e, a, d, true) {
+            @Override
+            float[] embedding(LocomoData.Session s, int i) {
+                return contextEmbedding(embeddings, s, i, Context.BLEND);
+            }
+        });
         out.add(new EngramTurns("v:prefix-packing", e, a, d) {
             @Override
             public List<EvidenceRecall.Retrieved> retrieve(LocomoData.Question q, int tokenBudget) {

@@ -130,8 +130,9 @@ public final class Retriever {
             if (e == null && query.mmr()) e = store.embedding(candidates.get(i).ordinal);
             rankedEmbeddings.add(e);
         }
-        if (query.mmr()) ranked = Packer.mmr(ranked, rankedEmbeddings, config.mmrLambda());
-        List<ScoredMemory> packed = Packer.pack(ranked, query.limit(), query.tokenBudget());
+        List<ScoredMemory> packed = query.mmr()
+                ? Packer.packMmr(ranked, rankedEmbeddings, config.mmrLambda(), query.limit(), query.tokenBudget())
+                : Packer.pack(ranked, query.limit(), query.tokenBudget());
         int total = packed.stream().mapToInt(ScoredMemory::tokens).sum();
         return new RetrievalResult(packed, total, candidates.size());
     }
