@@ -59,6 +59,7 @@ public final class Retriever {
         int pool = Math.max(config.candidates(), query.limit());
         // Metadata is checked per candidate after the search: look deeper so a selective filter still fills the result.
         if (!query.filters().metadata().isEmpty()) pool = (int) Math.min(Integer.MAX_VALUE, 4L * pool);
+        pool = (int) Math.min(pool, accept.getLongCardinality()); // a huge limit must not size the searches' heaps
         String lexicalText = QueryWords.strip(query.text(), config.queryStopWords());
         boolean lexicalSide = !lexicalText.isBlank();
         boolean vectorSide = queryVector != null;

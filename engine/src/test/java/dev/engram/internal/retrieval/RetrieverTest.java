@@ -255,6 +255,15 @@ class RetrieverTest {
     }
 
     @Test
+    void aHugeLimitIsBoundedByTheStoreNotAllocated() throws IOException {
+        put(memory("kayak rental"), axis(0));
+        put(memory("kayak lessons"), axis(1));
+        RetrievalResult r = retriever.retrieve(store, RetrievalQuery.of("kayak", Integer.MAX_VALUE, NOW), axis(0));
+        assertEquals(2, r.memories().size());
+        assertEquals(2, r.candidates());
+    }
+
+    @Test
     void rrfFusionIsAvailable() throws IOException {
         put(memory("violin concert"), axis(0));
         put(memory("violin"), axis(1));
