@@ -37,13 +37,14 @@ class EngramTurns implements RetrievalSystem {
     static final int LIMIT = 200;
 
     private final String name;
-    private final LocomoEmbeddings embeddings;
+    final LocomoEmbeddings embeddings;
     private final TextAnalyzer analyzer;
     private final Retriever retriever;
     private final Path root;
     private final Storage storage;
     private final MemoryId.Generator ids = new MemoryId.Generator(new Random(42));
     private UserStore store;
+    boolean mmr;
     private Instant now;
 
     EngramTurns(String name, LocomoEmbeddings embeddings, TextAnalyzer analyzer, RetrievalConfig config) throws IOException {
@@ -61,15 +62,27 @@ class EngramTurns implements RetrievalSystem {
     }
 
     /** What one turn becomes: the memories to store (several when a subclass extracts from it). */
-    record Stored(String content, MemoryType type, double importance, Instant eventTime, String session, List<String> turnIds) {}
+    record Stored(String content, float[] embedding, MemoryType type, double importance, Instant eventTime, String session,
+            List<String> turnIds) {}
 
-    /** The memories of one session; here, one per turn. */
+    /** The memories of one session; here, one per turn, embedded as {@link #embedText}. */
     List<Stored> memoriesOf(LocomoData.Conversation c, LocomoData.Session s, Instant date) {
         List<Stored> out = new ArrayList<>();
-        for (LocomoData.Turn t : s.turns()) {
-            out.add(new Stored(t.document(), MemoryType.EVENT, 0.5, date, "session_" + s.number(), List.of(t.id())));
+        for (int i = 0; i < s.turns().size(); i++) {
+            LocomoData.Turn t = s.turns().get(i);
+            out.add(new Stored(t.document(), embedding(s, i), MemoryType.EVENT, 0.5, date, "session_" + s.number(), List.of(t.id())));
         }
         return out;
+    }
+
+    /** The embedding stored with turn {@code i} of a session: the turn document's. */
+    float[] embedding(LocomoData.Session s, int i) {
+        return embeddings.embed(s.turns().get(i).document());
+    }
+
+    /** The query text handed to the retriever (the BM25 side); the question's vector is always of the question. */
+    String queryText(LocomoData.Question q) {
+        return q.question();
     }
 
     @Override
@@ -86,7 +99,7 @@ class EngramTurns implements RetrievalSystem {
                         .type(m.type()).importance(m.importance()).createdAt(date).eventTime(m.eventTime())
                         .source(new Source(m.session(), m.turnIds(), null, null))
                         .embeddingModelId(embeddings.embedder().modelId()).build();
-                store.put(memory, embeddings.embed(m.content()));
+                store.put(memory, m.embedding());
             }
         }
         store.flush();
@@ -94,7 +107,7 @@ class EngramTurns implements RetrievalSystem {
     }
 
     RetrievalResult query(LocomoData.Question q, Integer budget) {
-        RetrievalQuery query = new RetrievalQuery(q.question(), LIMIT, budget, null, now, null, false);
+        RetrievalQuery query = new RetrievalQuery(queryText(q), LIMIT, budget, null, now, null, mmr);
         return retriever.retrieve(store, query, embeddings.embed(q.question()));
     }
 

@@ -17,6 +17,16 @@ public final class LocomoHarness {
     /** Results per system name, in the order given. */
     public static Map<String, EvidenceRecall> run(List<LocomoData.Conversation> conversations, List<? extends RetrievalSystem> systems)
             throws Exception {
+        return run(conversations, systems, new HashMap<>());
+    }
+
+    /**
+     * Same, and adds to {@code millisPerQuery} each system's mean wall time per retrieval call
+     * (ingestion excluded).
+     */
+    public static Map<String, EvidenceRecall> run(List<LocomoData.Conversation> conversations, List<? extends RetrievalSystem> systems,
+            Map<String, Double> millisPerQuery) throws Exception {
+        Map<String, long[]> time = new HashMap<>();
         Map<String, EvidenceRecall> results = new LinkedHashMap<>();
         for (RetrievalSystem s : systems) {
             if (results.put(s.name(), new EvidenceRecall()) != null) throw new IllegalArgumentException("two systems named " + s.name());
@@ -30,13 +40,18 @@ public final class LocomoHarness {
                         recall.add(q, List.of());
                         continue;
                     }
+                    long t0 = System.nanoTime();
                     List<EvidenceRecall.Retrieved> ranked = s.retrieve(q);
                     Map<Integer, List<EvidenceRecall.Retrieved>> packed = new HashMap<>();
                     for (int b : EvidenceRecall.BUDGETS) packed.put(b, s.retrieve(q, b));
+                    long[] t = time.computeIfAbsent(s.name(), k -> new long[2]);
+                    t[0] += System.nanoTime() - t0;
+                    t[1] += 1 + EvidenceRecall.BUDGETS.length;
                     recall.add(q, ranked, packed::get);
                 }
             }
         }
+        time.forEach((name, t) -> millisPerQuery.put(name, t[0] / 1e6 / Math.max(1, t[1])));
         return results;
     }
 }

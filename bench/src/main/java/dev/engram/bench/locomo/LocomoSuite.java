@@ -13,11 +13,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code bench/run locomo FILE [--quick] [--variants]}: evidence recall on LoCoMo (see
+ * {@code bench/run locomo FILE [--quick] [--variants[=PREFIX]]}: evidence recall on LoCoMo (see
  * {@code ../shared/eval/locomo/README.md}) of the flat baselines over raw turns (BM25, dense,
  * their 0.3/0.7 weighted hybrid) and of Engram's retrieval, all in one run on the same data.
  * {@code --quick} takes the first two conversations; {@code --variants} adds the tuning variants
- * of {@link Variants}. Ends with
+ * of {@link Variants} (those whose name starts with PREFIX, e.g. {@code --variants=x:}). Ends with
  * {@code RESULT locomo recall_512=<engram> bm25_512=… dense_512=… hybrid_512=…}.
  */
 public final class LocomoSuite {
@@ -27,9 +27,15 @@ public final class LocomoSuite {
         List<String> argv = new ArrayList<>(List.of(args));
         boolean quick = BenchEnv.quick(args);
         argv.remove("--quick");
-        boolean variants = argv.remove("--variants");
+        String variants = null; // null: none; "": all; else a name prefix
+        for (String a : List.copyOf(argv)) {
+            if (a.equals("--variants") || a.startsWith("--variants=")) {
+                variants = a.equals("--variants") ? "" : a.substring("--variants=".length());
+                argv.remove(a);
+            }
+        }
         if (argv.isEmpty()) {
-            System.err.println("usage: bench/run locomo FILE [--quick] [--variants]   (FILE: LoCoMo JSON, e.g. ../shared/eval/locomo/locomo-dev.json)");
+            System.err.println("usage: bench/run locomo FILE [--quick] [--variants[=PREFIX]]   (FILE: LoCoMo JSON, e.g. ../shared/eval/locomo/locomo-dev.json)");
             System.exit(2);
         }
         List<LocomoData.Conversation> data = LocomoData.read(Path.of(argv.getFirst()));
@@ -52,20 +58,40 @@ public final class LocomoSuite {
             }
             embeddings.embedAll("turns" + (quick ? "-quick" : ""), docs);
             embeddings.embedAll("questions" + (quick ? "-quick" : ""), questions);
+            for (var e : Variants.texts(data).entrySet()) embeddings.embedAll(e.getKey() + (quick ? "-quick" : ""), e.getValue());
+            embeddings.embedAll("extracted" + (quick ? "-quick" : ""), EngramExtracted.texts(data));
 
             List<RetrievalSystem> systems = new ArrayList<>();
             systems.add(new FlatSystems.Bm25(embeddings, analyzer));
             systems.add(new FlatSystems.Dense(embeddings, analyzer));
             systems.add(new FlatSystems.Hybrid(embeddings, analyzer, 0.3));
             systems.add(new EngramTurns("engram-turns", embeddings, analyzer, RetrievalConfig.defaults()));
-            if (variants) systems.addAll(Variants.all(embeddings, analyzer));
+            systems.add(new EngramTurns("engram-turns+ctx", embeddings, analyzer, RetrievalConfig.defaults()) {
+                @Override
+                float[] embedding(LocomoData.Session s, int i) {
+                    return Variants.contextEmbedding(embeddings, s, i, Variants.Context.BLEND);
+                }
+            });
+            systems.add(new EngramExtracted("engram-extracted", embeddings, analyzer, RetrievalConfig.defaults(), false));
+            systems.add(new EngramExtracted("engram-extracted+turns", embeddings, analyzer, RetrievalConfig.defaults(), true));
+            if (variants != null) {
+                for (RetrievalSystem v : Variants.all(embeddings, analyzer)) {
+                    if (v.name().startsWith(variants)) systems.add(v);
+                    else v.close();
+                }
+            }
             long t0 = System.nanoTime();
-            Map<String, EvidenceRecall> results = LocomoHarness.run(data, systems);
+            Map<String, Double> millis = new java.util.HashMap<>();
+            Map<String, EvidenceRecall> results = LocomoHarness.run(data, systems, millis);
             for (RetrievalSystem s : systems) s.close();
             System.out.printf(Locale.ROOT, "retrieval over all systems: %.1f s%n", (System.nanoTime() - t0) / 1e9);
             print(results);
-            System.out.println("NOTE: the engram row is engram-turns (raw turns stored as memories, retrieved by the engine's"
-                    + " Retriever with its defaults); the full pipeline (extraction + reconciliation) is not measured yet");
+            System.out.println();
+            System.out.println("mean wall time per retrieval call (query vectors precomputed, ingestion excluded):");
+            for (String name : results.keySet()) System.out.printf(Locale.ROOT, "  %-26s %7.2f ms%n", name, millis.getOrDefault(name, Double.NaN));
+            System.out.println("NOTE: the engram row (recall_512) is engram-turns: raw turns stored as memories and retrieved by the"
+                    + " engine's Retriever with its defaults; the full pipeline (extraction + reconciliation) is not measured yet."
+                    + " engram-extracted shows rules-v1 candidates without reconciliation");
             System.out.printf(Locale.ROOT, "RESULT locomo recall_512=%.3f bm25_512=%.3f dense_512=%.3f hybrid_512=%.3f%n",
                     results.get("engram-turns").atBudget(512), results.get("bm25").atBudget(512), results.get("dense").atBudget(512),
                     results.get("hybrid").atBudget(512));

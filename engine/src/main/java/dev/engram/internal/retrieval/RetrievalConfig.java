@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Ranking parameters. The defaults were chosen by measurement on the LoCoMo development split
@@ -23,10 +24,11 @@ import java.util.Objects;
  * @param importanceWeight weight of the memory's importance (0: off)
  * @param typeWeights      multiplier per memory type (missing types: 1)
  * @param mmrLambda        MMR's trade-off, relevance vs. novelty, in [0, 1] (used when the query asks for MMR)
+ * @param queryStopWords   words dropped from the query text before the BM25 search ({@link QueryWords}); lower case
  */
 public record RetrievalConfig(Fusion fusion, double vectorWeight, double lexicalWeight, int rrfK, int candidates,
         boolean completeScores, double recencyWeight, Duration recencyHalfLife, double importanceWeight,
-        Map<MemoryType, Double> typeWeights, double mmrLambda) {
+        Map<MemoryType, Double> typeWeights, double mmrLambda, Set<String> queryStopWords) {
 
     public RetrievalConfig {
         Objects.requireNonNull(fusion, "fusion");
@@ -48,10 +50,13 @@ public record RetrievalConfig(Fusion fusion, double vectorWeight, double lexical
             }
         }
         typeWeights = Map.copyOf(w);
+        queryStopWords = Objects.requireNonNullElse(queryStopWords, Set.<String>of()).stream()
+                .map(word -> word.toLowerCase(java.util.Locale.ROOT)).collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     public static RetrievalConfig defaults() {
-        return new RetrievalConfig(Fusion.WEIGHTED, 0.7, 0.3, 60, 100, true, 0.0, Duration.ofDays(30), 0.05, Map.of(), 0.7);
+        return new RetrievalConfig(Fusion.WEIGHTED, 0.7, 0.3, 60, 100, true, 0.0, Duration.ofDays(30), 0.05, Map.of(), 0.7,
+                QueryWords.QUESTION_WORDS);
     }
 
     public double typeWeight(MemoryType t) {
@@ -59,34 +64,38 @@ public record RetrievalConfig(Fusion fusion, double vectorWeight, double lexical
     }
 
     public RetrievalConfig withFusion(Fusion v) {
-        return new RetrievalConfig(v, vectorWeight, lexicalWeight, rrfK, candidates, completeScores, recencyWeight, recencyHalfLife, importanceWeight, typeWeights, mmrLambda);
+        return new RetrievalConfig(v, vectorWeight, lexicalWeight, rrfK, candidates, completeScores, recencyWeight, recencyHalfLife, importanceWeight, typeWeights, mmrLambda, queryStopWords);
     }
 
     public RetrievalConfig withWeights(double vector, double lexical) {
-        return new RetrievalConfig(fusion, vector, lexical, rrfK, candidates, completeScores, recencyWeight, recencyHalfLife, importanceWeight, typeWeights, mmrLambda);
+        return new RetrievalConfig(fusion, vector, lexical, rrfK, candidates, completeScores, recencyWeight, recencyHalfLife, importanceWeight, typeWeights, mmrLambda, queryStopWords);
     }
 
     public RetrievalConfig withCandidates(int v) {
-        return new RetrievalConfig(fusion, vectorWeight, lexicalWeight, rrfK, v, completeScores, recencyWeight, recencyHalfLife, importanceWeight, typeWeights, mmrLambda);
+        return new RetrievalConfig(fusion, vectorWeight, lexicalWeight, rrfK, v, completeScores, recencyWeight, recencyHalfLife, importanceWeight, typeWeights, mmrLambda, queryStopWords);
     }
 
     public RetrievalConfig withCompleteScores(boolean v) {
-        return new RetrievalConfig(fusion, vectorWeight, lexicalWeight, rrfK, candidates, v, recencyWeight, recencyHalfLife, importanceWeight, typeWeights, mmrLambda);
+        return new RetrievalConfig(fusion, vectorWeight, lexicalWeight, rrfK, candidates, v, recencyWeight, recencyHalfLife, importanceWeight, typeWeights, mmrLambda, queryStopWords);
     }
 
     public RetrievalConfig withRecency(double weight, Duration halfLife) {
-        return new RetrievalConfig(fusion, vectorWeight, lexicalWeight, rrfK, candidates, completeScores, weight, halfLife, importanceWeight, typeWeights, mmrLambda);
+        return new RetrievalConfig(fusion, vectorWeight, lexicalWeight, rrfK, candidates, completeScores, weight, halfLife, importanceWeight, typeWeights, mmrLambda, queryStopWords);
     }
 
     public RetrievalConfig withImportanceWeight(double v) {
-        return new RetrievalConfig(fusion, vectorWeight, lexicalWeight, rrfK, candidates, completeScores, recencyWeight, recencyHalfLife, v, typeWeights, mmrLambda);
+        return new RetrievalConfig(fusion, vectorWeight, lexicalWeight, rrfK, candidates, completeScores, recencyWeight, recencyHalfLife, v, typeWeights, mmrLambda, queryStopWords);
     }
 
     public RetrievalConfig withTypeWeights(Map<MemoryType, Double> v) {
-        return new RetrievalConfig(fusion, vectorWeight, lexicalWeight, rrfK, candidates, completeScores, recencyWeight, recencyHalfLife, importanceWeight, v, mmrLambda);
+        return new RetrievalConfig(fusion, vectorWeight, lexicalWeight, rrfK, candidates, completeScores, recencyWeight, recencyHalfLife, importanceWeight, v, mmrLambda, queryStopWords);
+    }
+
+    public RetrievalConfig withQueryStopWords(Set<String> v) {
+        return new RetrievalConfig(fusion, vectorWeight, lexicalWeight, rrfK, candidates, completeScores, recencyWeight, recencyHalfLife, importanceWeight, typeWeights, mmrLambda, v);
     }
 
     public RetrievalConfig withMmrLambda(double v) {
-        return new RetrievalConfig(fusion, vectorWeight, lexicalWeight, rrfK, candidates, completeScores, recencyWeight, recencyHalfLife, importanceWeight, typeWeights, v);
+        return new RetrievalConfig(fusion, vectorWeight, lexicalWeight, rrfK, candidates, completeScores, recencyWeight, recencyHalfLife, importanceWeight, typeWeights, v, queryStopWords);
     }
 }

@@ -59,9 +59,11 @@ public final class Retriever {
         int pool = Math.max(config.candidates(), query.limit());
         // Metadata is checked per candidate after the search: look deeper so a selective filter still fills the result.
         if (!query.filters().metadata().isEmpty()) pool = (int) Math.min(Integer.MAX_VALUE, 4L * pool);
-        boolean lexicalSide = !query.text().isBlank();
+        pool = (int) Math.min(pool, accept.getLongCardinality()); // a huge limit must not size the searches' heaps
+        String lexicalText = QueryWords.strip(query.text(), config.queryStopWords());
+        boolean lexicalSide = !lexicalText.isBlank();
         boolean vectorSide = queryVector != null;
-        List<UserStore.Hit> lexHits = lexicalSide ? store.searchLexical(query.text(), pool, accept) : List.of();
+        List<UserStore.Hit> lexHits = lexicalSide ? store.searchLexical(lexicalText, pool, accept) : List.of();
         List<UserStore.Hit> vecHits = vectorSide ? store.vectorSearch(queryVector, pool, accept) : List.of();
 
         Map<Integer, Candidate> byOrdinal = new LinkedHashMap<>();
@@ -80,7 +82,7 @@ public final class Retriever {
         byOrdinal.values().removeIf(c -> !CandidateFilter.accepts(store, c.memory, query));
         if (byOrdinal.isEmpty()) return RetrievalResult.empty();
         List<Candidate> candidates = new ArrayList<>(byOrdinal.values());
-        if (config.completeScores()) complete(store, query, queryVector, candidates, lexicalSide);
+        if (config.completeScores()) complete(store, lexicalText, queryVector, candidates, lexicalSide);
 
         boolean lexActive = !lexHits.isEmpty();
         boolean vecActive = !vecHits.isEmpty();
@@ -129,8 +131,9 @@ public final class Retriever {
             if (e == null && query.mmr()) e = store.embedding(candidates.get(i).ordinal);
             rankedEmbeddings.add(e);
         }
-        if (query.mmr()) ranked = Packer.mmr(ranked, rankedEmbeddings, config.mmrLambda());
-        List<ScoredMemory> packed = Packer.pack(ranked, query.limit(), query.tokenBudget());
+        List<ScoredMemory> packed = query.mmr()
+                ? Packer.packMmr(ranked, rankedEmbeddings, config.mmrLambda(), query.limit(), query.tokenBudget())
+                : Packer.pack(ranked, query.limit(), query.tokenBudget());
         int total = packed.stream().mapToInt(ScoredMemory::tokens).sum();
         return new RetrievalResult(packed, total, candidates.size());
     }
@@ -140,7 +143,7 @@ public final class Retriever {
      * that only BM25 found (none if it has no live embedding), the BM25 score for one that only the
      * vector side found (0 when no query term occurs in it).
      */
-    private static void complete(UserStore store, RetrievalQuery query, float[] queryVector, List<Candidate> candidates,
+    private static void complete(UserStore store, String lexicalText, float[] queryVector, List<Candidate> candidates,
             boolean lexicalSide) {
         RoaringBitmap missingLexical = new RoaringBitmap();
         Map<Integer, Candidate> byOrdinal = new LinkedHashMap<>();
@@ -156,7 +159,7 @@ public final class Retriever {
             }
         }
         if (!missingLexical.isEmpty()) {
-            for (UserStore.Hit h : store.searchLexical(query.text(), missingLexical.getCardinality(), missingLexical)) {
+            for (UserStore.Hit h : store.searchLexical(lexicalText, missingLexical.getCardinality(), missingLexical)) {
                 Candidate c = byOrdinal.get(h.ordinal());
                 if (c != null) c.lexical = h.score();
             }
