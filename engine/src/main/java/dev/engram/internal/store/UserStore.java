@@ -455,6 +455,16 @@ public final class UserStore implements AutoCloseable {
         });
     }
 
+    /**
+     * What the user catalog records about this user: the counts of the in-memory state and the
+     * committed files' bytes. Call it after {@link #flush} (the counts include unflushed puts,
+     * the bytes do not); it then equals {@link UserDirectories#summarize} of the directory once
+     * the indexes are checkpointed.
+     */
+    public UserSummary summary() {
+        return read(s -> UserSummary.of(manifest, manifest.encode().length, s.bitmaps()));
+    }
+
     /** Runs {@code f} on the attribute bitmaps under the read lock; {@code f} must not keep them. */
     public <T> T withBitmaps(Function<AttributeBitmaps, T> f) {
         return read(s -> f.apply(s.bitmaps()));
