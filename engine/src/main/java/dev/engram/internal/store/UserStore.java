@@ -147,25 +147,26 @@ public final class UserStore implements AutoCloseable {
                         + v.embedding().length + " but the store is configured for dimension " + dimension);
             }
         }
-        state = new UserState(user, analyzer, options.vectors());
-        Optional<UserFiles.LoadedIndexes> loaded = files.loadIndexes(manifest, records.size(), analyzer);
-        loaded.ifPresent(l -> state.installIndexes(l.lexical(), l.bitmaps()));
-        indexesRebuilt = loaded.isEmpty();
-        long covered = loaded.map(UserFiles.LoadedIndexes::covered).orElse(0L);
         long vectorsCovered = 0;
+        VectorIndex loadedVectors = null;
         Optional<UserFiles.LoadedVectors> vectors = files.loadVectors(manifest, records.size(), options.vectors());
         if (vectors.isPresent()) {
             VectorIndex index = vectors.get().index();
             long withEmbedding = records.stream().limit(vectors.get().covered())
                     .filter(r -> r instanceof SegmentRecord.Version v && v.embedding() != null).count();
             if (index.size() == withEmbedding) {
-                state.installVectors(index);
+                loadedVectors = index;
                 vectorsCovered = vectors.get().covered();
             } else {
                 index.close(); // holds other vectors than the segments say: stale, rebuild
                 vectors = Optional.empty();
             }
         }
+        state = new UserState(user, analyzer, options.vectors(), loadedVectors); // owns (closes) loadedVectors
+        Optional<UserFiles.LoadedIndexes> loaded = files.loadIndexes(manifest, records.size(), analyzer);
+        loaded.ifPresent(l -> state.installIndexes(l.lexical(), l.bitmaps()));
+        indexesRebuilt = loaded.isEmpty();
+        long covered = loaded.map(UserFiles.LoadedIndexes::covered).orElse(0L);
         vectorsRebuilt = vectors.isEmpty();
         for (SegmentRecord r : records) state.apply(r, state.records() >= covered, state.records() >= vectorsCovered);
     }
