@@ -241,7 +241,9 @@ public final class UserCatalog implements AutoCloseable {
             ensureOpen();
             byte[] v = map.get(user.value());
             return v == null ? Optional.empty() : Optional.of(CatalogEntry.decode(user.value(), v));
-        } catch (IllegalStateException | IllegalArgumentException e) {
+        } catch (RuntimeException e) {
+            // A damaged value or a failing map: a miss (the caller derives the directory from the
+            // id), and no CLEAN marker any more, so the next open rebuilds.
             if (closed) throw e;
             broken = true;
             return Optional.empty();
@@ -268,6 +270,7 @@ public final class UserCatalog implements AutoCloseable {
      */
     public void forEach(BiConsumer<UserId, CatalogEntry> f) {
         lock.readLock().lock();
+        boolean[] inCaller = {false};
         try {
             ensureOpen();
             map.forEach((k, v) -> {
@@ -282,8 +285,14 @@ public final class UserCatalog implements AutoCloseable {
                     broken = true;
                     return;
                 }
+                inCaller[0] = true;
                 f.accept(user, e);
+                inCaller[0] = false;
             });
+        } catch (RuntimeException e) {
+            // The map failed while listing (not the caller's f): rebuild at next open.
+            if (!closed && !inCaller[0]) broken = true;
+            throw e;
         } finally {
             lock.readLock().unlock();
         }

@@ -210,6 +210,41 @@ class UserCatalogTest {
         assertEquals(entry(u, 5), CatalogEntry.decode(u.value(), v));
     }
 
+    @Test
+    void aValueDamagedWhileOpenIsAMissAndForcesARebuild(TestRandom random) throws IOException {
+        Map<UserId, CatalogEntry> live = createUsers(random, 3, true);
+        UserId u = live.keySet().iterator().next();
+        UserCatalog c = UserCatalog.open(catalogDir(), data(), 10);
+        assertTrue(c.get(u).isPresent());
+        // The map file is mapped shared: damage the value's bytes in the file under the open map.
+        byte[] value = c.get(u).orElseThrow().encode(u.value());
+        Path map = catalogDir().resolve(UserCatalog.MAP_FILE);
+        byte[] file = Files.readAllBytes(map);
+        int at = indexOf(file, value);
+        assertTrue(at >= 0, "value not found in the map file");
+        try (FileChannel ch = FileChannel.open(map, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.wrap(new byte[] {(byte) (file[at + 70] ^ 0x10)}), at + 70); // inside liveMemories
+        }
+        assertTrue(c.get(u).isEmpty(), "a damaged value is a miss, never a wrong entry");
+        Map<UserId, CatalogEntry> listed = new HashMap<>();
+        c.forEach(listed::put);
+        assertFalse(listed.containsKey(u));
+        c.close(); // must not write a CLEAN marker now
+        try (UserCatalog r = UserCatalog.open(catalogDir(), data(), 10)) {
+            assertEquals("not closed cleanly", r.rebuiltOnOpen().orElseThrow().reason());
+            assertSameState(live, contents(r));
+        }
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) if (hay[i + j] != needle[j]) continue outer;
+            return i;
+        }
+        return -1;
+    }
+
     private static void flipBytes(Path file, TestRandom random, int n) throws IOException {
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             long size = ch.size();
