@@ -8,6 +8,7 @@ module dev.engram.engine {
     requires dev.engram.index;
     requires roaringbitmap;
     requires org.lz4.java;
+    requires chronicle.map;
     requires org.apache.lucene.core;
     requires org.apache.lucene.analysis.common;
 

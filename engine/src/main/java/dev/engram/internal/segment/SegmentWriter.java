@@ -20,7 +20,9 @@ public final class SegmentWriter {
     private final UserId user;
     private final BlockFileWriter blocks;
     private final int targetBlockBytes;
-    private final ByteWriter pending = new ByteWriter(SegmentFormat.TARGET_BLOCK_BYTES + 1024);
+    // Starts small and grows: an open user that never writes (a cold user opened to be read) must
+    // not hold a block-sized buffer (64 KiB; it was a third of a small open user's heap).
+    private final ByteWriter pending = new ByteWriter(256);
     private final ByteWriter scratch = new ByteWriter();
     private int pendingCount;
     private long recordCount;
@@ -111,6 +113,11 @@ public final class SegmentWriter {
     /** Records flushed so far, including those of a resumed file. */
     public long recordCount() {
         return recordCount;
+    }
+
+    /** Bytes held for buffered records (tests: an idle writer must stay small). */
+    int bufferCapacity() {
+        return pending.array().length;
     }
 
     public UserId user() {

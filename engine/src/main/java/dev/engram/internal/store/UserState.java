@@ -63,11 +63,21 @@ final class UserState {
     private long heapBytes;
 
     UserState(UserId user, TextAnalyzer analyzer, IndexConfig vectorConfig) {
+        this(user, analyzer, vectorConfig, null);
+    }
+
+    /**
+     * A state whose vector index is {@code loaded} (opened from the user's file; it reflects the
+     * records that will be applied with {@code vectorIndex} false), or a new empty one when null.
+     * Taking the loaded index here rather than replacing an empty one spares every open of a user
+     * with a vector file a throw-away index (a shared {@code Arena} and its close handshake).
+     */
+    UserState(UserId user, TextAnalyzer analyzer, IndexConfig vectorConfig, VectorIndex loaded) {
         this.user = user;
         this.vectorConfig = vectorConfig;
         this.lexical = new LexicalIndex(analyzer);
         this.bitmaps = new AttributeBitmaps();
-        this.vectorIndex = VectorIndex.create(vectorConfig);
+        this.vectorIndex = loaded != null ? loaded : VectorIndex.create(vectorConfig);
     }
 
     /** Replaces the (empty) vector index with a loaded one that reflects the records applied so far. */

@@ -147,25 +147,26 @@ public final class UserStore implements AutoCloseable {
                         + v.embedding().length + " but the store is configured for dimension " + dimension);
             }
         }
-        state = new UserState(user, analyzer, options.vectors());
-        Optional<UserFiles.LoadedIndexes> loaded = files.loadIndexes(manifest, records.size(), analyzer);
-        loaded.ifPresent(l -> state.installIndexes(l.lexical(), l.bitmaps()));
-        indexesRebuilt = loaded.isEmpty();
-        long covered = loaded.map(UserFiles.LoadedIndexes::covered).orElse(0L);
         long vectorsCovered = 0;
+        VectorIndex loadedVectors = null;
         Optional<UserFiles.LoadedVectors> vectors = files.loadVectors(manifest, records.size(), options.vectors());
         if (vectors.isPresent()) {
             VectorIndex index = vectors.get().index();
             long withEmbedding = records.stream().limit(vectors.get().covered())
                     .filter(r -> r instanceof SegmentRecord.Version v && v.embedding() != null).count();
             if (index.size() == withEmbedding) {
-                state.installVectors(index);
+                loadedVectors = index;
                 vectorsCovered = vectors.get().covered();
             } else {
                 index.close(); // holds other vectors than the segments say: stale, rebuild
                 vectors = Optional.empty();
             }
         }
+        state = new UserState(user, analyzer, options.vectors(), loadedVectors); // owns (closes) loadedVectors
+        Optional<UserFiles.LoadedIndexes> loaded = files.loadIndexes(manifest, records.size(), analyzer);
+        loaded.ifPresent(l -> state.installIndexes(l.lexical(), l.bitmaps()));
+        indexesRebuilt = loaded.isEmpty();
+        long covered = loaded.map(UserFiles.LoadedIndexes::covered).orElse(0L);
         vectorsRebuilt = vectors.isEmpty();
         for (SegmentRecord r : records) state.apply(r, state.records() >= covered, state.records() >= vectorsCovered);
     }
@@ -547,6 +548,16 @@ public final class UserStore implements AutoCloseable {
             int v = s.vectorOf(ordinal);
             return v < 0 ? null : s.vectorIndex().vector(v);
         });
+    }
+
+    /**
+     * What the user catalog records about this user: the counts of the in-memory state and the
+     * committed files' bytes. Call it after {@link #flush} (the counts include unflushed puts,
+     * the bytes do not); it then equals {@link UserDirectories#summarize} of the directory once
+     * the indexes are checkpointed.
+     */
+    public UserSummary summary() {
+        return read(s -> UserSummary.of(manifest, manifest.encode().length, s.bitmaps()));
     }
 
     /** Runs {@code f} on the attribute bitmaps under the read lock; {@code f} must not keep them. */

@@ -68,6 +68,8 @@ class SegmentTest {
         Built first = build(gen, user, 30, 500, 4, false);
         SegmentReader.Contents c = SegmentReader.read(first.bytes, first.bytes.length, "seg", user, Mode.RECOVER);
         SegmentWriter w = SegmentWriter.resume(user, c, 500);
+        // A resumed writer of a user opened only to be read holds no block-sized buffer.
+        assertTrue(w.bufferCapacity() <= 256, "buffer " + w.bufferCapacity());
         List<SegmentRecord> all = new ArrayList<>(first.records);
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(first.bytes);

@@ -12,8 +12,8 @@ import java.util.Arrays;
 import java.util.stream.Stream;
 
 /**
- * Rough figures for docs/storage.md (not a benchmark suite: bench/run store comes with the WAL
- * integration). Run from the repository root after {@code ./mvnw -o -pl engine -am test-compile}:
+ * Rough figures for docs/storage.md, without embeddings (the benchmark suite is {@code bench/run store},
+ * docs/benchmarks.md). Run from the repository root after {@code ./mvnw -o -pl engine -am test-compile}:
  * see docs/storage.md for the command. One user, N memories of 5-30 words, flushed every 1,000.
  */
 public final class StoreFigures {
