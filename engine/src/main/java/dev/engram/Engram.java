@@ -239,12 +239,26 @@ public final class Engram implements AutoCloseable {
 
     /** The user's memories most relevant to the query, packed to the budget, best first. */
     public Retrieval retrieve(RetrieveRequest request) {
+        return retrieve(request, null);
+    }
+
+    /**
+     * As {@link #retrieve(RetrieveRequest)}, with the query's embedding computed by the caller
+     * (the engine's embedder, {@link dev.engram.extraction.embed.Embedder#embedQuery}), e.g. to
+     * embed once and retrieve for several users. {@code null}: the engine embeds the query.
+     *
+     * @throws ValidationException if the vector has another dimension than the engine's embedder
+     */
+    public Retrieval retrieve(RetrieveRequest request, float[] queryEmbedding) {
         ensureOpen();
         if (request == null) throw new ValidationException("request", "is missing");
+        if (queryEmbedding != null && queryEmbedding.length != embedder.dimension()) {
+            throw new ValidationException("query_embedding", queryEmbedding.length + " dimensions, the embedder has " + embedder.dimension());
+        }
         UserId user = request.user();
         if (request.consistency() == RetrieveRequest.Consistency.SESSION) awaitSession(user);
         if (!exists(user)) return new Retrieval(List.of(), 0);
-        float[] query = embedder.embedQuery(request.query());
+        float[] query = queryEmbedding != null ? queryEmbedding : embedder.embedQuery(request.query());
         Filters filters = Filters.none().withTypes(request.types()).withCategories(request.categories())
                 .withMetadata(request.metadata()).withIncludeSuperseded(request.includeSuperseded() || request.asOf() != null)
                 .withIncludeArchived(request.includeArchived()).withIncludeExpired(request.includeExpired());

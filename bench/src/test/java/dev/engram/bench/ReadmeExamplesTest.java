@@ -4,6 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.engram.Engram;
+import dev.engram.IngestRequest;
+import dev.engram.Message;
+import dev.engram.PromptContext;
+import dev.engram.Retrieval;
+import dev.engram.RetrieveRequest;
 import dev.engram.extraction.embed.Embedder;
 import dev.engram.extraction.embed.EmbeddingModel;
 import dev.engram.extraction.embed.OnnxEmbedder;
@@ -15,6 +21,7 @@ import dev.engram.extraction.extract.Turn;
 import dev.engram.index.IndexConfig;
 import dev.engram.index.SearchResults;
 import dev.engram.index.VectorIndex;
+import dev.engram.memory.UserId;
 import dev.engram.wal.Wal;
 import dev.engram.wal.WalOptions;
 import dev.engram.wal.WalReader;
@@ -32,6 +39,26 @@ import org.junit.jupiter.api.io.TempDir;
 class ReadmeExamplesTest {
     @TempDir
     Path dir;
+
+    @Test
+    void embeddedEngine() {
+        Path dataDir = dir.resolve("engram-data");
+        String system;
+        // README: embedded engine
+        try (Engram engram = Engram.open(dataDir)) {                 // offline defaults, SYNC durability
+            UserId user = UserId.of("alice");
+            engram.ingest(IngestRequest.of(user, "session-1", List.of(
+                    Message.user("I moved to Lisbon last month and I'm vegetarian."),
+                    Message.assistant("Welcome to Lisbon! Noted: vegetarian.")))
+                    .waitingForApply());                                // default: return once durable
+            Retrieval memories = engram.retrieve(RetrieveRequest.of(user, "Where does the user live?").tokenBudget(512));
+            system = PromptContext.format("You are a helpful assistant.", memories.memories());
+            System.out.println(system);
+        }
+        // end README
+        assertTrue(system.contains("What you know about this user"), system);
+        assertTrue(system.contains("Lisbon"), system);
+    }
 
     @Test
     void durableLog() throws Exception {

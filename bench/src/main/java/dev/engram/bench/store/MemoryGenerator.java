@@ -19,7 +19,7 @@ import java.util.TreeSet;
  * turns, extractor, model), one or two metadata entries, and a 384-d unit embedding (random
  * direction: realistic in size and cost, not in geometry). Not thread-safe; one per thread.
  */
-final class MemoryGenerator {
+public final class MemoryGenerator {
     static final int DIMENSION = 384;
     private static final Instant BASE = Instant.parse("2026-01-01T00:00:00Z");
     private static final String[] CATEGORIES = {"food", "travel", "work", "family", "health", "music", "sport", "books",
@@ -33,7 +33,7 @@ final class MemoryGenerator {
     private final double[] cumulative;
     private long clock;
 
-    MemoryGenerator(long seed) {
+    public MemoryGenerator(long seed) {
         random = new Random(seed);
         ids = new MemoryId.Generator(new Random(seed ^ 0x5DEECE66DL));
         vocabulary = new String[2000];
@@ -51,7 +51,7 @@ final class MemoryGenerator {
         for (int i = 0; i < vocabulary.length; i++) cumulative[i] /= sum;
     }
 
-    String text(int minWords, int maxWords) {
+    public String text(int minWords, int maxWords) {
         int n = minWords + random.nextInt(maxWords - minWords + 1);
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < n; i++) {
@@ -62,7 +62,7 @@ final class MemoryGenerator {
         return sb.toString();
     }
 
-    Memory memory(UserId user) {
+    public Memory memory(UserId user) {
         Instant t = BASE.plusSeconds(clock += 1 + random.nextInt(600));
         Set<String> categories = new TreeSet<>();
         for (int i = random.nextInt(4); i > 0; i--) categories.add(CATEGORIES[random.nextInt(CATEGORIES.length)]);
@@ -82,7 +82,7 @@ final class MemoryGenerator {
     }
 
     /** A random unit vector of {@value #DIMENSION} components. */
-    float[] embedding() {
+    public float[] embedding() {
         float[] v = new float[DIMENSION];
         double sum = 0;
         for (int i = 0; i < v.length; i++) {
