@@ -5,7 +5,8 @@
 # several threads and prints each acknowledged mutation; this loop kills it with SIGKILL at random
 # moments (default 200 times), reopens the store and verifies every acknowledged mutation after each
 # kill. Prints progress every 10 cycles and a SUMMARY line; exits 1 on any problem. CI runs a short
-# version (MemoryStoreKillTest, 6 cycles).
+# version (MemoryStoreKillTest, 6 cycles). HARNESS=ingest runs the same loop through the embedded API
+# (EngramCrashHarness: every acknowledged ingestion applied exactly once; CI: EngramKillTest, 3 cycles).
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -31,7 +32,12 @@ for m in engine wal index-hnsw extraction; do
   done
 done
 deps="$(tr ':' '\n' < engine/target/crash-cp.txt | grep -v '/dev/engram/' | grep -v '/engram-' | paste -sd: -)"
-echo "engine crash loop: $cycles cycles, seed $seed, store in $dir/data"
+case "${HARNESS:-store}" in
+  store) main=dev.engram.internal.store.MemoryStoreCrashHarness ;;
+  ingest) main=dev.engram.internal.pipeline.EngramCrashHarness ;;   # through Engram: ingestions applied exactly once
+  *) echo "HARNESS must be store or ingest" >&2; exit 2 ;;
+esac
+echo "engine crash loop (${HARNESS:-store}): $cycles cycles, seed $seed, data in $dir/data"
 # shellcheck disable=SC2086
 "$JAVA_HOME/bin/java" $flags "-Dengram.jvm.flags=$flags" -Xmx512m \
-  -cp "${cp_line#:}:$deps" dev.engram.internal.store.MemoryStoreCrashHarness loop "$cycles" "$dir/data" "$seed"
+  -cp "${cp_line#:}:$deps" "$main" loop "$cycles" "$dir/data" "$seed"
