@@ -51,7 +51,7 @@ class ReadmeExamplesTest {
                     Message.user("I moved to Lisbon last month and I'm vegetarian."),
                     Message.assistant("Welcome to Lisbon! Noted: vegetarian.")))
                     .waitingForApply());                                // default: return once durable
-            Retrieval memories = engram.retrieve(RetrieveRequest.of(user, "Where does the user live?").tokenBudget(512));
+            Retrieval memories = engram.retrieve(RetrieveRequest.of(user, "Which city did the user move to?").tokenBudget(512));
             system = PromptContext.format("You are a helpful assistant.", memories.memories());
             System.out.println(system);
         }
