@@ -10,6 +10,7 @@ import dev.engram.io.FileStorage;
 import dev.engram.io.Storage;
 import dev.engram.internal.audit.AuditEntry;
 import dev.engram.internal.audit.AuditLog;
+import dev.engram.internal.pipeline.AccessTracker;
 import dev.engram.internal.pipeline.Pipeline;
 import dev.engram.internal.pipeline.PipelineSettings;
 import dev.engram.internal.pipeline.ReconcileThresholds;
@@ -69,6 +70,8 @@ import java.util.Random;
  */
 public final class Engram implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Engram.class.getName());
+    /** How often access statistics are written (docs/pipeline.md, "Access statistics"). */
+    static final long ACCESS_FLUSH_SECONDS = 30;
     private final EngramOptions options;
     private final StoreAccess store;
     private final Pipeline pipeline;
@@ -78,6 +81,8 @@ public final class Engram implements AutoCloseable {
     private final Extractor extractor;
     private final MemoryId.Generator ids = new MemoryId.Generator(new Random());
     private final AuditLog audit;
+    private final AccessTracker access = new AccessTracker();
+    private final java.util.concurrent.ScheduledExecutorService background;
     private final java.util.concurrent.atomic.AtomicLong auditFailures = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
@@ -150,6 +155,10 @@ public final class Engram implements AutoCloseable {
         this.pipeline = new Pipeline(store, extractor, embedder, settings, options.clock(), this::newId);
         sink.attach(pipeline);
         pipeline.resume();
+        this.background = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon().name("engram-access-stats").unstarted(r));
+        background.scheduleWithFixedDelay(this::flushAccess, ACCESS_FLUSH_SECONDS, ACCESS_FLUSH_SECONDS,
+                java.util.concurrent.TimeUnit.SECONDS);
     }
 
     private MemoryId newId() {
@@ -267,10 +276,11 @@ public final class Engram implements AutoCloseable {
                 .withFilters(filters).withAsOf(request.asOf()).withMmr(request.diversify());
         try {
             RetrievalResult r = store.read(user, s -> retriever.retrieve(s, q, query));
+            access.record(user, r.memories().stream().map(m -> m.memory().id()).toList(), options.clock().millis());
             List<RetrievedMemory> out = new ArrayList<>(r.memories().size());
             for (ScoredMemory m : r.memories()) {
                 var p = m.parts();
-                out.add(new RetrievedMemory(m.memory(), m.score(),
+                out.add(new RetrievedMemory(access.overlay(store, m.memory()), m.score(),
                         new ScoreParts(p.vector(), p.lexical(), p.relevance(), p.recency(), p.importance(), p.type()), m.tokens()));
             }
             audit(AuditEntry.Action.SEARCH, user, Map.of("returned", (long) out.size(), "tokens", (long) r.totalTokens()));
@@ -401,7 +411,7 @@ public final class Engram implements AutoCloseable {
         }
         if (!exists(request.user())) return new MemoryPage(List.of(), null);
         MemoryId from = after;
-        return read(request.user(), s -> {
+        MemoryPage found = read(request.user(), s -> {
             List<Memory> page = new ArrayList<>();
             String next = null;
             for (MemoryId id : s.liveIds()) {
@@ -420,6 +430,7 @@ public final class Engram implements AutoCloseable {
             }
             return new MemoryPage(page, next);
         });
+        return new MemoryPage(found.memories().stream().map(this::withAccess).toList(), found.nextCursor());
     }
 
     // ---------------------------------------------------------------- audit
@@ -480,7 +491,24 @@ public final class Engram implements AutoCloseable {
         ensureOpen();
         require(user, id, "id");
         if (!exists(user)) return Optional.empty();
-        return read(user, s -> s.current(id));
+        Optional<Memory> m = read(user, s -> s.current(id));
+        return m.isEmpty() ? m : Optional.of(withAccess(m.get()));
+    }
+
+    private Memory withAccess(Memory m) {
+        try {
+            return access.overlay(store, m);
+        } catch (IOException e) {
+            throw failed("read", e);
+        }
+    }
+
+    private void flushAccess() {
+        try {
+            access.flush(store);
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "writing access statistics failed (kept for the next try): " + e.getMessage());
+        }
     }
 
     private boolean exists(UserId user) {
@@ -547,6 +575,8 @@ public final class Engram implements AutoCloseable {
             closed = true;
         }
         pipeline.close();
+        background.shutdownNow();
+        flushAccess();
         try {
             store.close();
         } catch (IOException e) {

@@ -318,6 +318,26 @@ class EngramScenarioTest {
     }
 
     @Test
+    void retrievalsAreCountedAndTheCountsSurviveARestart() {
+        Memory m;
+        try (Engram e = open()) {
+            m = e.add(ALICE, NewMemory.of("The user's dog is called Rex."));
+            assertEquals(0, e.get(ALICE, m.id()).accessCount());
+            e.retrieve(RetrieveRequest.of(ALICE, "dog"));
+            Retrieval r = e.retrieve(RetrieveRequest.of(ALICE, "dog"));
+            assertEquals(2, r.memories().getFirst().memory().accessCount());
+            assertEquals(2, e.get(ALICE, m.id()).accessCount());
+            assertTrue(e.get(ALICE, m.id()).lastAccess() != null);
+            assertEquals(1, e.history(ALICE, m.id()).size(), "counting must not write versions");
+        }
+        try (Engram e = open()) { // written at close as a journal note
+            assertEquals(2, e.get(ALICE, m.id()).accessCount());
+            e.retrieve(RetrieveRequest.of(ALICE, "dog"));
+            assertEquals(3, e.list(ListRequest.of(ALICE)).memories().getFirst().accessCount());
+        }
+    }
+
+    @Test
     void closedEngineRefusesCalls() {
         Engram e = open();
         e.close();
