@@ -150,6 +150,8 @@ public final class Engram implements AutoCloseable {
         this.pipeline = new Pipeline(store, extractor, embedder, settings, options.clock(), this::newId);
         sink.attach(pipeline);
         pipeline.resume();
+        int finished = store.completePurges(); // purges a crash interrupted: their WAL part
+        if (finished > 0) LOG.log(System.Logger.Level.INFO, "finished " + finished + " interrupted purge(s)");
     }
 
     private MemoryId newId() {
@@ -406,6 +408,52 @@ public final class Engram implements AutoCloseable {
             }
             return new MemoryPage(page, next);
         });
+    }
+
+    // ---------------------------------------------------------------- purge
+
+    /**
+     * Removes every trace of the user: its directory (segments, indexes, bitmaps, manifest,
+     * journal), its open state and off-heap memory, its queued and pending ingestions (dropped,
+     * never applied, also not after a crash), and its records in the write-ahead log (the segments
+     * holding them are deleted); the audit log keeps a PURGE entry and redacts the user's other
+     * entries. While it runs, ingestions, writes and reads of the user throw
+     * {@link PurgeInProgressException}. Durable on return; a crash after it started finishes it at
+     * the next open (docs/privacy.md, "Purge"). Purging an unknown user removes nothing and succeeds.
+     *
+     * @throws StorageFailedException the storage failed (the engine then refuses writes; the purge
+     *                                finishes at the next open if its intent was written)
+     */
+    public PurgeReceipt purge(UserId user) {
+        ensureOpen();
+        if (user == null) throw new ValidationException("user", "is missing");
+        Instant started = options.clock().instant();
+        int dropped;
+        StoreAccess.Purged p;
+        try {
+            dropped = pipeline.purge(user);
+            try {
+                p = store.purge(user);
+            } finally {
+                pipeline.purged(user);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngramException("interrupted while purging; the pipeline still refuses the user's ingestions", e);
+        } catch (IOException e) {
+            throw failed("purge", e);
+        }
+        Instant finished = options.clock().instant();
+        audit(AuditEntry.Action.PURGE, user, Map.of("memories", p.memories(), "versions", p.versions(), "files", p.files(),
+                "bytes", p.bytes(), "dropped_ingestions", (long) dropped, "wal_segments", (long) p.walSegmentsRetired()));
+        try {
+            audit.redact(user);
+        } catch (IOException | RuntimeException e) {
+            auditFailures.incrementAndGet();
+            LOG.log(System.Logger.Level.ERROR, "audit redaction failed after a purge: " + e.getMessage());
+        }
+        return new PurgeReceipt(audit.pseudonym(user), p.memories(), p.versions(), p.files(), p.bytes(), dropped,
+                p.walSegmentsRetired(), started, finished);
     }
 
     // ---------------------------------------------------------------- audit
