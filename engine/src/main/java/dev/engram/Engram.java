@@ -456,6 +456,103 @@ public final class Engram implements AutoCloseable {
                 p.walSegmentsRetired(), started, finished);
     }
 
+    // ---------------------------------------------------------------- export / import
+
+    private static final int EXPORT_PAGE = 256;
+    private static final int MAX_IMPORT_LINE_CHARS = 1 << 20;
+
+    /**
+     * Writes the user's memories as NDJSON (docs/privacy.md, "Export"): one line per memory, its
+     * current version, or with {@code allVersions} one line per version, oldest first; deleted
+     * memories are not exported; no embeddings (an import re-embeds). Streams page by page (never
+     * the whole user in memory); does not close {@code out}. Returns the number of lines.
+     */
+    public long export(UserId user, boolean allVersions, java.io.OutputStream out) {
+        ensureOpen();
+        if (user == null) throw new ValidationException("user", "is missing");
+        if (out == null) throw new ValidationException("out", "is missing");
+        long lines = 0;
+        try {
+            if (exists(user)) {
+                List<MemoryId> ids = read(user, s -> List.copyOf(s.liveIds()));
+                for (int from = 0; from < ids.size(); from += EXPORT_PAGE) {
+                    List<MemoryId> page = ids.subList(from, Math.min(ids.size(), from + EXPORT_PAGE));
+                    List<Memory> versions = read(user, s -> {
+                        List<Memory> l = new ArrayList<>();
+                        for (MemoryId id : page) {
+                            if (allVersions) l.addAll(s.history(id));
+                            else s.current(id).ifPresent(l::add);
+                        }
+                        return l;
+                    });
+                    StringBuilder b = new StringBuilder();
+                    for (Memory m : versions) b.append(dev.engram.internal.lifecycle.MemoryNdjson.line(m)).append('\n');
+                    out.write(b.toString().getBytes(StandardCharsets.UTF_8));
+                    lines += versions.size();
+                }
+            }
+            out.flush();
+        } catch (IOException e) {
+            throw new StorageFailedException("export failed: " + e.getMessage(), e);
+        }
+        audit(AuditEntry.Action.EXPORT, user, Map.of("lines", lines, "all_versions", allVersions ? 1L : 0L));
+        return lines;
+    }
+
+    /**
+     * Imports NDJSON written by {@link #export} into {@code user}: each line is validated and written
+     * as one durable write (its content re-embedded with this engine's embedder; id, version,
+     * timestamps and every other field kept). A bad line (not JSON, an unknown or invalid field, a
+     * line over 1 MiB, a version the user's store refuses) throws {@link ImportFormatException}
+     * naming the line: nothing of it or after it is written, the lines before it are. Blank lines are
+     * skipped. Returns the number of memory versions imported.
+     */
+    public long importUser(UserId user, java.io.InputStream in) {
+        ensureOpen();
+        if (user == null) throw new ValidationException("user", "is missing");
+        if (in == null) throw new ValidationException("in", "is missing");
+        long lineNo = 0;
+        long imported = 0;
+        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8))) {
+            StringBuilder line = new StringBuilder();
+            while (true) {
+                line.setLength(0);
+                int c;
+                boolean any = false;
+                while ((c = reader.read()) != -1 && c != '\n') {
+                    any = true;
+                    if (line.length() >= MAX_IMPORT_LINE_CHARS) {
+                        throw new ImportFormatException(lineNo + 1, "line", "longer than " + MAX_IMPORT_LINE_CHARS + " characters");
+                    }
+                    line.append((char) c);
+                }
+                if (c == -1 && !any) break;
+                lineNo++;
+                String text = line.toString().strip();
+                if (!text.isEmpty()) {
+                    Memory m;
+                    try {
+                        m = dev.engram.internal.lifecycle.MemoryNdjson.parse(text, user);
+                    } catch (dev.engram.internal.lifecycle.MemoryNdjson.BadLine e) {
+                        throw new ImportFormatException(lineNo, e.field, e.getMessage());
+                    }
+                    try {
+                        store.write(user, List.of(new Change.Put(m, embedder.embed(m.content()))));
+                    } catch (ValidationException e) {
+                        throw new ImportFormatException(lineNo, e.field(), e.getMessage());
+                    }
+                    imported++;
+                }
+                if (c == -1) break;
+            }
+        } catch (IOException e) {
+            throw new StorageFailedException("import failed at line " + lineNo + ": " + e.getMessage(), e);
+        } finally {
+            audit(AuditEntry.Action.IMPORT, user, Map.of("memories", imported));
+        }
+        return imported;
+    }
+
     // ---------------------------------------------------------------- audit
 
     /**
