@@ -36,8 +36,9 @@ import org.junit.jupiter.api.RepeatedTest;
  * half only in the WAL; then one is purged. After recovery ({@link MemoryStore#open} then
  * {@link MemoryStore#completePurges}) the purged user is either fully present (exactly what was
  * written; only possible when the purge was not acknowledged) or fully gone: no directory, and no
- * byte of its canary in any file (WAL included). The other user is always intact, and the store
- * takes writes again, the purged user id included.
+ * byte of its canary in any file (WAL included). The other user is always intact, its pending
+ * event (acknowledged, pinned by the sink, so relocated by the purge) is replayed after recovery,
+ * and the store takes writes again, the purged user id included.
  */
 @Seeded
 class PurgeFaultTest {
@@ -61,8 +62,57 @@ class PurgeFaultTest {
         exhaust(random, true);
     }
 
+    /**
+     * A sink that needs one event of BOB (a pending ingestion): it pins the WAL from that event's
+     * LSN and, asked to relocate, writes the event again and pins the new LSN.
+     */
+    static final class PinningSink implements MemoryStore.EventSink {
+        final byte[] pending;
+        volatile MemoryStore store;
+        volatile long pinned = Long.MAX_VALUE;
+        volatile boolean seen;
+
+        PinningSink(byte[] pending) {
+            this.pending = pending;
+        }
+
+        @Override
+        public synchronized void replayed(UserId user, long lsn, byte[] payload) {
+            if (user.equals(BOB) && java.util.Arrays.equals(payload, pending)) {
+                seen = true;
+                pinned = Math.min(pinned, lsn);
+            }
+        }
+
+        @Override
+        public long retainFromLsn() {
+            return pinned;
+        }
+
+        @Override
+        public void relocate(long upToLsn) throws IOException {
+            if (pinned <= upToLsn) pinned = store.write(BOB, List.of(new MemoryStore.Mutation.Event(pending)));
+        }
+    }
+
+    private static byte[] pendingOf(long seed) {
+        return ("pending of bob " + seed).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static MemoryStore open(FaultInjectingStorage root, PinningSink sink) throws IOException {
+        MemoryStore s = StoreWorkload.open(root, A, OPTIONS, sink);
+        sink.store = s;
+        return s;
+    }
+
     /** What was written: per user its current memories by id, the canary, the updated memory's id. */
     private record Written(Map<UserId, Map<MemoryId, Memory>> current, Map<UserId, String> canaries, MemoryId updated) {}
+
+    private static Written setUp(MemoryStore s, long seed, PinningSink sink) throws IOException {
+        Written w = setUp(s, seed);
+        sink.pinned = s.write(BOB, List.of(new MemoryStore.Mutation.Event(sink.pending)));
+        return w;
+    }
 
     private static Written setUp(MemoryStore s, long seed) throws IOException {
         TestRandom r = new TestRandom(seed);
@@ -107,21 +157,25 @@ class PurgeFaultTest {
         FaultInjectingStorage probe = FaultInjectingStorage.wrap(new InMemoryStorage());
         long start;
         Written w;
-        try (MemoryStore s = StoreWorkload.open(probe, A, OPTIONS, new StoreWorkload.RecordingSink())) {
-            w = setUp(s, seed);
+        PinningSink probeSink = new PinningSink(pendingOf(seed));
+        try (MemoryStore s = open(probe, probeSink)) {
+            w = setUp(s, seed, probeSink);
+            long before = probeSink.pinned;
             start = probe.operations();
             s.purge(ANN);
+            assertTrue(probeSink.pinned > before, "the purge relocated the pinned event");
         }
         long end = probe.operations();
-        check(probe, w, true, "clean run");
+        check(probe, w, true, pendingOf(seed), "clean run");
         System.out.println("PurgeFaultTest: " + (powerLoss ? "power loss" : "failure") + " at each of operations " + (start + 1)
                 + ".." + end + ", seed 0x" + Long.toHexString(seed));
         for (long n = start + 1; n <= end; n++) {
             FaultInjectingStorage root = FaultInjectingStorage.wrap(new InMemoryStorage());
             boolean acknowledged = false;
             String failure = null;
-            MemoryStore s = StoreWorkload.open(root, A, OPTIONS, new StoreWorkload.RecordingSink());
-            setUp(s, seed);
+            PinningSink sink = new PinningSink(pendingOf(seed));
+            MemoryStore s = open(root, sink);
+            setUp(s, seed, sink);
             if (powerLoss) root.crashAt(n);
             else root.failOnce(n);
             try {
@@ -138,14 +192,17 @@ class PurgeFaultTest {
             }
             if (powerLoss) root.powerLoss(new Random(seed ^ n));
             else root.clearFaults();
-            check(root, w, acknowledged, (powerLoss ? "power loss" : "failure") + " at operation " + n + " of " + start + ".." + end
+            check(root, w, acknowledged, pendingOf(seed), (powerLoss ? "power loss" : "failure") + " at operation " + n + " of " + start + ".." + end
                     + (failure != null ? " (" + failure + ")" : " (acknowledged)") + ", seed 0x" + Long.toHexString(seed)
                     + "\n" + String.join("\n", root.trace()));
         }
     }
 
-    private static void check(FaultInjectingStorage root, Written w, boolean acknowledged, String context) throws IOException {
-        try (MemoryStore s = StoreWorkload.open(root, A, OPTIONS, new StoreWorkload.RecordingSink())) {
+    private static void check(FaultInjectingStorage root, Written w, boolean acknowledged, byte[] pending, String context)
+            throws IOException {
+        PinningSink sink = new PinningSink(pending);
+        try (MemoryStore s = open(root, sink)) {
+            if (!sink.seen) fail(context + ": the other user's pending event was lost");
             s.completePurges();
             String annCanary = w.canaries().get(ANN);
             boolean annGone = !s.exists(ANN);
