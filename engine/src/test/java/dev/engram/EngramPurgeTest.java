@@ -193,6 +193,15 @@ class EngramPurgeTest {
                 } catch (PurgeInProgressException expected) {
                     refused = true;
                 }
+                // A direct write meanwhile either lands before the purge (and is purged) or is refused.
+                String direct = canary(random);
+                aliceCanaries.add(direct);
+                try {
+                    e.add(ALICE, NewMemory.of("direct " + direct));
+                    aliceVectors.add(embedder.embed("direct " + direct));
+                } catch (PurgeInProgressException expected) {
+                    // refused: nothing written
+                }
             }
             assertTrue(refused, "ingestions during a purge are refused");
             extractor.aliceGate.countDown();
