@@ -6,6 +6,7 @@ module dev.engram.engine {
     requires transitive dev.engram.wal;
     requires transitive dev.engram.extraction;
     requires dev.engram.index;
+    requires com.fasterxml.jackson.databind;
     requires roaringbitmap;
     requires org.lz4.java;
     requires chronicle.map;

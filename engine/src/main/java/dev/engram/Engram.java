@@ -155,6 +155,8 @@ public final class Engram implements AutoCloseable {
         this.pipeline = new Pipeline(store, extractor, embedder, settings, options.clock(), this::newId);
         sink.attach(pipeline);
         pipeline.resume();
+        int finished = store.completePurges(); // purges a crash interrupted: their WAL part
+        if (finished > 0) LOG.log(System.Logger.Level.INFO, "finished " + finished + " interrupted purge(s)");
         this.background = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
                 r -> Thread.ofPlatform().daemon().name("engram-access-stats").unstarted(r));
         background.scheduleWithFixedDelay(this::flushAccess, ACCESS_FLUSH_SECONDS, ACCESS_FLUSH_SECONDS,
@@ -431,6 +433,150 @@ public final class Engram implements AutoCloseable {
             return new MemoryPage(page, next);
         });
         return new MemoryPage(found.memories().stream().map(this::withAccess).toList(), found.nextCursor());
+    }
+
+    // ---------------------------------------------------------------- purge
+
+    /**
+     * Removes every trace of the user: its directory (segments, indexes, bitmaps, manifest,
+     * journal), its open state and off-heap memory, its queued and pending ingestions (dropped,
+     * never applied, also not after a crash), and its records in the write-ahead log (the segments
+     * holding them are deleted); the audit log keeps a PURGE entry and redacts the user's other
+     * entries. While it runs, ingestions, writes and reads of the user throw
+     * {@link PurgeInProgressException}. Durable on return; a crash after it started finishes it at
+     * the next open (docs/privacy.md, "Purge"). Purging an unknown user removes nothing and succeeds.
+     *
+     * @throws StorageFailedException the storage failed (the engine then refuses writes; the purge
+     *                                finishes at the next open if its intent was written)
+     */
+    public PurgeReceipt purge(UserId user) {
+        ensureOpen();
+        if (user == null) throw new ValidationException("user", "is missing");
+        Instant started = options.clock().instant();
+        int dropped;
+        StoreAccess.Purged p;
+        try {
+            dropped = pipeline.purge(user);
+            try {
+                p = store.purge(user);
+            } finally {
+                pipeline.purged(user);
+                access.forget(user);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngramException("interrupted while purging; the pipeline still refuses the user's ingestions", e);
+        } catch (IOException e) {
+            throw failed("purge", e);
+        }
+        Instant finished = options.clock().instant();
+        audit(AuditEntry.Action.PURGE, user, Map.of("memories", p.memories(), "versions", p.versions(), "files", p.files(),
+                "bytes", p.bytes(), "dropped_ingestions", (long) dropped, "wal_segments", (long) p.walSegmentsRetired()));
+        try {
+            audit.redact(user);
+        } catch (IOException | RuntimeException e) {
+            auditFailures.incrementAndGet();
+            LOG.log(System.Logger.Level.ERROR, "audit redaction failed after a purge: " + e.getMessage());
+        }
+        return new PurgeReceipt(audit.pseudonym(user), p.memories(), p.versions(), p.files(), p.bytes(), dropped,
+                p.walSegmentsRetired(), started, finished);
+    }
+
+    // ---------------------------------------------------------------- export / import
+
+    private static final int EXPORT_PAGE = 256;
+    private static final int MAX_IMPORT_LINE_CHARS = 1 << 20;
+
+    /**
+     * Writes the user's memories as NDJSON (docs/privacy.md, "Export"): one line per memory, its
+     * current version, or with {@code allVersions} one line per version, oldest first; deleted
+     * memories are not exported; no embeddings (an import re-embeds). Streams page by page (never
+     * the whole user in memory); does not close {@code out}. Returns the number of lines.
+     */
+    public long export(UserId user, boolean allVersions, java.io.OutputStream out) {
+        ensureOpen();
+        if (user == null) throw new ValidationException("user", "is missing");
+        if (out == null) throw new ValidationException("out", "is missing");
+        long lines = 0;
+        try {
+            if (exists(user)) {
+                List<MemoryId> ids = read(user, s -> List.copyOf(s.liveIds()));
+                for (int from = 0; from < ids.size(); from += EXPORT_PAGE) {
+                    List<MemoryId> page = ids.subList(from, Math.min(ids.size(), from + EXPORT_PAGE));
+                    List<Memory> versions = read(user, s -> {
+                        List<Memory> l = new ArrayList<>();
+                        for (MemoryId id : page) {
+                            if (allVersions) l.addAll(s.history(id));
+                            else s.current(id).ifPresent(l::add);
+                        }
+                        return l;
+                    });
+                    StringBuilder b = new StringBuilder();
+                    for (Memory m : versions) b.append(dev.engram.internal.lifecycle.MemoryNdjson.line(m)).append('\n');
+                    out.write(b.toString().getBytes(StandardCharsets.UTF_8));
+                    lines += versions.size();
+                }
+            }
+            out.flush();
+        } catch (IOException e) {
+            throw new StorageFailedException("export failed: " + e.getMessage(), e);
+        }
+        audit(AuditEntry.Action.EXPORT, user, Map.of("lines", lines, "all_versions", allVersions ? 1L : 0L));
+        return lines;
+    }
+
+    /**
+     * Imports NDJSON written by {@link #export} into {@code user}: each line is validated and written
+     * as one durable write (its content re-embedded with this engine's embedder; id, version,
+     * timestamps and every other field kept). A bad line (not JSON, an unknown or invalid field, a
+     * line over 1 MiB, a version the user's store refuses) throws {@link ImportFormatException}
+     * naming the line: nothing of it or after it is written, the lines before it are. Blank lines are
+     * skipped. Returns the number of memory versions imported.
+     */
+    public long importUser(UserId user, java.io.InputStream in) {
+        ensureOpen();
+        if (user == null) throw new ValidationException("user", "is missing");
+        if (in == null) throw new ValidationException("in", "is missing");
+        long lineNo = 0;
+        long imported = 0;
+        try (var reader = new java.io.BufferedReader(new java.io.InputStreamReader(in, StandardCharsets.UTF_8))) {
+            StringBuilder line = new StringBuilder();
+            while (true) {
+                line.setLength(0);
+                int c;
+                boolean any = false;
+                while ((c = reader.read()) != -1 && c != '\n') {
+                    any = true;
+                    if (line.length() >= MAX_IMPORT_LINE_CHARS) {
+                        throw new ImportFormatException(lineNo + 1, "line", "longer than " + MAX_IMPORT_LINE_CHARS + " characters");
+                    }
+                    line.append((char) c);
+                }
+                if (c == -1 && !any) break;
+                lineNo++;
+                String text = line.toString().strip();
+                if (!text.isEmpty()) {
+                    Memory m;
+                    try {
+                        m = dev.engram.internal.lifecycle.MemoryNdjson.parse(text, user);
+                    } catch (dev.engram.internal.lifecycle.MemoryNdjson.BadLine e) {
+                        throw new ImportFormatException(lineNo, e.field, e.getMessage());
+                    }
+                    try {
+                        store.write(user, List.of(new Change.Put(m, embedder.embed(m.content()))));
+                    } catch (ValidationException e) {
+                        throw new ImportFormatException(lineNo, e.field(), e.getMessage());
+                    }
+                    imported++;
+                }
+                if (c == -1) break;
+            }
+        } catch (IOException e) {
+            throw new StorageFailedException("import failed at line " + lineNo + ": " + e.getMessage(), e);
+        } finally {
+            audit(AuditEntry.Action.IMPORT, user, Map.of("memories", imported));
+        }
+        return imported;
     }
 
     // ---------------------------------------------------------------- audit

@@ -150,6 +150,33 @@ public final class Wal implements AutoCloseable {
         }
     }
 
+    /**
+     * Seals the active segment, if it holds any record, and starts a new one: afterwards every record
+     * appended before the call is in a sealed segment, which a {@link #checkpoint} up to its last LSN
+     * deletes. Returns once the roll is durable. A purge uses it to retire a user's records without
+     * truncating the records appended after them.
+     *
+     * @throws WalFailedException if the log failed (a failure here also fail-stops the log)
+     */
+    public void roll() throws IOException {
+        checkOpen();
+        checkNotLogThread();
+        try {
+            writer.requestRoll().get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw new IOException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the roll (it still runs)", e);
+        }
+    }
+
+    /** The number of segment files the log holds now (the active one included). */
+    public int segmentCount() {
+        return writer.segments().size();
+    }
+
     /** The LSN of the last acknowledged record (0 if none). */
     public long lastLsn() {
         return writer.ackedLsn();

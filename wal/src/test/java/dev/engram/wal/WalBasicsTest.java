@@ -133,6 +133,27 @@ class WalBasicsTest {
     }
 
     @Test
+    void rollSealsTheActiveSegmentSoACheckpointRetiresItAndKeepsLaterRecords() throws Exception {
+        InMemoryStorage storage = new InMemoryStorage();
+        WalOptions options = WalOptions.builder(storage).segmentSize(1 << 20).maxRecordSize(200).build();
+        try (Wal wal = Wal.open(options)) {
+            for (int i = 1; i <= 5; i++) wal.append(0, payload(i, 100));
+            assertEquals(1, wal.segmentCount());
+            wal.roll();
+            assertEquals(2, wal.segmentCount());
+            wal.roll(); // the new segment is empty: no second roll
+            assertEquals(2, wal.segmentCount());
+            for (int i = 6; i <= 8; i++) wal.append(0, payload(i, 100));
+            wal.checkpoint(5);
+            assertEquals(1, wal.segmentCount());
+            assertEquals(List.of(6L, 7L, 8L), readAll(wal).stream().map(WalRecord::lsn).toList());
+        }
+        try (Wal wal = Wal.open(options)) {
+            assertEquals(List.of(6L, 7L, 8L), readAll(wal).stream().map(WalRecord::lsn).toList());
+        }
+    }
+
+    @Test
     void checkpointDeletesWholeSegmentsBelowTheLsn() throws Exception {
         InMemoryStorage storage = new InMemoryStorage();
         WalOptions options = WalOptions.builder(storage).segmentSize(1024).maxRecordSize(200).build();

@@ -71,6 +71,8 @@ public final class Pipeline implements AutoCloseable {
     private final Set<UserId> running = new HashSet<>();
     private final TreeMap<Long, Integer> pendingLsns = new TreeMap<>();
     private int pending;
+    private final Map<UserId, Integer> accepting = new HashMap<>(); // accepts between slot reservation and enqueue
+    private final Set<UserId> purging = new HashSet<>();
     private boolean closed;
     private final List<Ingestion> replayed = new ArrayList<>();
     private final List<Thread> workers = new ArrayList<>();
@@ -142,11 +144,15 @@ public final class Pipeline implements AutoCloseable {
             }
             synchronized (lock) {
                 if (closed) throw new dev.engram.EngramClosedException();
+                if (purging.contains(user)) {
+                    throw new dev.engram.PurgeInProgressException("user " + user + " is being purged; nothing was accepted");
+                }
                 if (pending >= settings.queueCapacity()) {
                     throw new OverloadedException("ingestion queue full (" + pending + " waiting); retry later",
                             Duration.ofSeconds(1));
                 }
                 pending++; // reserve the slot before the WAL write, so the bound holds under concurrency
+                accepting.merge(user, 1, Integer::sum);
             }
             Ingestion in = new Ingestion(ingestionIds.get(), user, sessionId, turns, idempotencyKey, now, 0);
             long lsn;
@@ -155,12 +161,16 @@ public final class Pipeline implements AutoCloseable {
             } catch (IOException | RuntimeException e) {
                 synchronized (lock) {
                     pending--;
+                    doneAccepting(user);
                 }
                 throw e;
             }
             in = in.withLsn(lsn);
             l.accepted(in);
-            enqueue(in, false);
+            synchronized (lock) {
+                enqueue(in, false);
+                doneAccepting(user);
+            }
             return new Accepted(in.id(), false);
         }
     }
@@ -212,6 +222,85 @@ public final class Pipeline implements AutoCloseable {
         slots.remove(user);
     }
 
+    private void doneAccepting(UserId user) {
+        accepting.computeIfPresent(user, (u, n) -> n == 1 ? null : n - 1);
+        lock.notifyAll();
+    }
+
+    // ---------------------------------------------------------------- purge
+
+    /**
+     * Drops everything the pipeline holds of {@code user} before a purge: from now on (until
+     * {@link #purged}) its ingestions are refused with {@link dev.engram.PurgeInProgressException};
+     * waits for accepts of the user in flight and for the ingestion a worker runs for it (a retry
+     * back-off is cut short, the ingestion then stays unapplied), then removes its queued ingestions
+     * (they are never applied: the store's purge voids their WAL events), its ledger and slots.
+     * Returns the number of ingestions dropped.
+     */
+    public int purge(UserId user) throws InterruptedException {
+        synchronized (lock) {
+            purging.add(user);
+            lock.notifyAll(); // wakes a worker sleeping in a back-off for this user
+            while (accepting.containsKey(user) || running.contains(user)) lock.wait(100);
+            ArrayDeque<Ingestion> q = queues.remove(user);
+            ready.remove(user);
+            int dropped = 0;
+            if (q != null) {
+                for (Ingestion in : q) {
+                    pending--;
+                    pendingLsns.computeIfPresent(in.lsn(), (k, v) -> v == 1 ? null : v - 1);
+                    dropped++;
+                }
+            }
+            ledgers.remove(user);
+            slots.remove(user);
+            return dropped;
+        }
+    }
+
+    /** The purge of {@code user} is over: its ingestions are accepted again (into an empty ledger). */
+    public void purged(UserId user) {
+        synchronized (lock) {
+            purging.remove(user);
+            ledgers.remove(user);
+            slots.remove(user);
+        }
+    }
+
+    /**
+     * Re-appends the accepted event of every unfinished ingestion whose event is at or below
+     * {@code upToLsn} (a purge is about to delete the WAL segments holding it) and moves its WAL
+     * position to the new record. A crash in between leaves two copies of the event; recovery
+     * queues the first and skips the second (same ingestion id).
+     */
+    public void relocate(long upToLsn) throws IOException {
+        synchronized (lock) {
+            while (!accepting.isEmpty()) { // an accept between its WAL write and its enqueue
+                try {
+                    lock.wait(100);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while relocating pipeline events", e);
+                }
+            }
+            for (ArrayDeque<Ingestion> q : queues.values()) {
+                List<Ingestion> moved = new ArrayList<>(q.size());
+                for (Ingestion in : q) {
+                    if (in.lsn() > upToLsn) {
+                        moved.add(in);
+                        continue;
+                    }
+                    long lsn = store.write(in.user(), List.of(new Change.Event(IngestionCodec.accepted(in))));
+                    pendingLsns.computeIfPresent(in.lsn(), (k, v) -> v == 1 ? null : v - 1);
+                    pendingLsns.merge(lsn, 1, Integer::sum);
+                    moved.add(in.withLsn(lsn));
+                }
+                q.clear();
+                q.addAll(moved);
+            }
+        }
+    }
+
     private void enqueue(Ingestion in, boolean fromReplay) {
         synchronized (lock) {
             if (fromReplay) pending++;
@@ -248,6 +337,7 @@ public final class Pipeline implements AutoCloseable {
                 }
                 if (closed) return;
                 user = ready.removeFirst();
+                if (purging.contains(user)) continue; // its queue is about to be dropped
                 running.add(user);
                 in = queues.get(user).peekFirst();
             }
@@ -261,13 +351,14 @@ public final class Pipeline implements AutoCloseable {
                 running.remove(user);
                 ArrayDeque<Ingestion> q = queues.get(user);
                 if (finished) {
-                    q.removeFirst();
+                    Ingestion done = q.removeFirst(); // its LSN, not in's: a purge may have relocated its event
                     pending--;
-                    pendingLsns.computeIfPresent(in.lsn(), (k, v) -> v == 1 ? null : v - 1);
+                    pendingLsns.computeIfPresent(done.lsn(), (k, v) -> v == 1 ? null : v - 1);
                 }
+                lock.notifyAll(); // a purge may wait for this user
                 if (q.isEmpty()) {
                     queues.remove(user);
-                } else if (!closed && finished) {
+                } else if (!closed && finished && !purging.contains(user)) {
                     ready.addLast(user); // back of the line: users take turns
                     lock.notify();
                 }
@@ -322,7 +413,7 @@ public final class Pipeline implements AutoCloseable {
                 if (attempts >= settings.maxAttempts()) break;
             }
             l.attempted(in.id(), attempts, error);
-            if (!sleep(backoff(attempts))) return false;
+            if (!sleep(backoff(attempts), in.user())) return false;
         }
         Instant finishedAt = clock.instant();
         if (error != null) {
@@ -427,10 +518,10 @@ public final class Pipeline implements AutoCloseable {
         return Duration.ofMillis((long) (capped * jitter));
     }
 
-    private boolean sleep(Duration d) {
+    private boolean sleep(Duration d, UserId user) {
         long deadline = System.nanoTime() + d.toNanos();
         synchronized (lock) {
-            while (!closed) {
+            while (!closed && !purging.contains(user)) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) return true;
                 try {

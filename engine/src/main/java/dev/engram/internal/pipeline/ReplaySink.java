@@ -25,6 +25,12 @@ public final class ReplaySink {
         return p == null ? 0 : p.retainFromLsn();
     }
 
+    /** Asks the pipeline to re-append its events up to {@code upToLsn} (a purge); nothing before it is attached. */
+    public void relocate(long upToLsn) throws java.io.IOException {
+        Pipeline p = pipeline;
+        if (p != null) p.relocate(upToLsn);
+    }
+
     /** Hands the collected events to {@code p} and from now on asks it what the WAL must keep. */
     public synchronized void attach(Pipeline p) {
         for (Event e : events) p.replayed(e.user(), e.lsn(), e.payload());

@@ -43,6 +43,19 @@ public interface StoreAccess extends AutoCloseable {
     /** The user's journal notes, in write order. */
     List<byte[]> journal(UserId user) throws IOException;
 
+    /** What {@link #purge} removed: memories, their versions, files and bytes, WAL segments deleted. */
+    record Purged(long memories, long versions, long files, long bytes, int walSegmentsRetired) {}
+
+    /** Removes every trace of the user (files, open state, WAL records); see {@code MemoryStore.purge}. */
+    default Purged purge(UserId user) throws IOException {
+        throw new UnsupportedOperationException("this store cannot purge");
+    }
+
+    /** Finishes purges interrupted by a crash, once the pipeline is attached. Returns how many. */
+    default int completePurges() throws IOException {
+        return 0;
+    }
+
     @Override
     void close() throws IOException;
 }

@@ -33,6 +33,11 @@ public final class StoreAccesses {
                 public long retainFromLsn() {
                     return sink.retainFromLsn();
                 }
+
+                @Override
+                public void relocate(long upToLsn) throws IOException {
+                    sink.relocate(upToLsn);
+                }
             });
             return new Adapter(store, analyzer);
         } catch (IOException | RuntimeException e) {
@@ -90,6 +95,22 @@ public final class StoreAccesses {
         private void remember(UserId user) {
             if (known.size() >= MAX_KNOWN) known.clear();
             known.add(user);
+        }
+
+        @Override
+        public Purged purge(UserId user) throws IOException {
+            known.remove(user);
+            try {
+                MemoryStore.PurgeResult r = store.purge(user);
+                return new Purged(r.memories(), r.versions(), r.files(), r.bytes(), r.walSegmentsRetired());
+            } finally {
+                known.remove(user);
+            }
+        }
+
+        @Override
+        public int completePurges() throws IOException {
+            return store.completePurges();
         }
 
         @Override

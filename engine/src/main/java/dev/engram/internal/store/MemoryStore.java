@@ -18,6 +18,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -122,6 +123,13 @@ public final class MemoryStore implements AutoCloseable {
         /** The lowest LSN whose events the pipeline still needs ({@link Long#MAX_VALUE}: none); never truncated. */
         long retainFromLsn();
 
+        /**
+         * Re-appends (as new writes through the store) the events the sink still needs from records
+         * up to {@code upToLsn}, so that {@link #retainFromLsn()} moves past it and a purge can retire
+         * the segments holding those records. The default does nothing.
+         */
+        default void relocate(long upToLsn) throws IOException {}
+
         /** A sink that ignores events and needs none. */
         EventSink NONE = new EventSink() {
             @Override
@@ -152,6 +160,8 @@ public final class MemoryStore implements AutoCloseable {
     private final FailStop failStop = new FailStop();
     private final OpenUsers users;
     private final Checkpointer checkpointer;
+    private final java.util.concurrent.ConcurrentHashMap<String, Long> purges = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.locks.ReentrantLock purgeLock = new java.util.concurrent.locks.ReentrantLock();
     private long replayedRecords;
     private long replayedEvents;
     private long recoveryMillis;
@@ -207,6 +217,8 @@ public final class MemoryStore implements AutoCloseable {
         Wal wal = Wal.open(walOptions);
         MemoryStore store = new MemoryStore(root, ownsRoot, wal, analyzer, options, sink, marker);
         try {
+            store.purges.putAll(PurgeMarkers.read(root));
+            for (String hash : store.purges.keySet()) deleteUserDirectory(root, hash); // a purge that did not finish
             store.replay();
             store.failStop.check(); // an eviction during replay failed: refuse to open rather than run failed
         } catch (IOException | RuntimeException e) {
@@ -220,7 +232,7 @@ public final class MemoryStore implements AutoCloseable {
     }
 
     private void replay() throws IOException {
-        WalReplay.Result r = WalReplay.run(wal, checkpointer.marker(), users, sink, location());
+        WalReplay.Result r = WalReplay.run(wal, checkpointer.marker(), users, sink, location(), Map.copyOf(purges));
         replayedRecords = r.records();
         replayedEvents = r.events();
         checkpointer.appended(r.bytes());
@@ -250,6 +262,9 @@ public final class MemoryStore implements AutoCloseable {
         try {
             h.writeLock.lock();
             try {
+                if (users.isBlocked(user)) { // a purge started while this write waited for the user
+                    throw new dev.engram.PurgeInProgressException("user " + user + " is being purged; nothing was written");
+                }
                 h.store().validate(WalPayload.records(user, mutations, 0));
                 checkpointer.applyGate().lock();
                 try {
@@ -351,6 +366,172 @@ public final class MemoryStore implements AutoCloseable {
     public void checkpoint() throws IOException {
         checkOpen();
         checkpointer.checkpoint();
+    }
+
+    /** What a {@link #purge} removed. */
+    public record PurgeResult(long memories, long versions, long files, long bytes, int walSegmentsRetired) {}
+
+    /**
+     * Removes every trace of {@code user} from the store (docs/privacy.md, "Purge"): writes the
+     * durable purge intent ({@link PurgeMarkers}: the user's records up to the current LSN are void),
+     * drops the open user without flushing (its off-heap memory released), deletes its directory,
+     * seals the WAL segment holding its last record, asks the sink to re-append the events it still
+     * needs from the sealed segments ({@link EventSink#relocate}), checkpoints so that every sealed
+     * segment is deleted, and deletes the intent. Writes and reads of the user during the purge throw
+     * {@link dev.engram.PurgeInProgressException}; a write that got the user first lands before the
+     * purge and is purged with it. A crash after the intent is durable: the next {@link #open} deletes
+     * the directory and drops the user's records, and {@link #completePurges} finishes the WAL part.
+     * Purges run one at a time.
+     *
+     * @throws IOException if the store failed (fail-stop); the intent, if written, finishes the purge at the next open
+     */
+    public PurgeResult purge(UserId user) throws IOException {
+        Objects.requireNonNull(user, "user");
+        checkOpen();
+        failStop.check();
+        String hash = UserDirectoryLayout.hashName(user);
+        purgeLock.lock();
+        try {
+            boolean present = exists(user);
+            OpenUsers.Handle h = present ? users.acquire(user) : null;
+            users.block(user);
+            long memories = 0;
+            long versions = 0;
+            try {
+                if (h != null) {
+                    h.writeLock.lock();
+                    boolean discarded = false;
+                    try {
+                        UserStore s = h.store();
+                        for (MemoryId id : s.liveIds()) {
+                            memories++;
+                            versions += s.history(id).size();
+                        }
+                        writeIntent(hash);
+                        try {
+                            users.discard(h);
+                            discarded = true;
+                        } catch (IOException | RuntimeException e) {
+                            throw failStop.fail("dropping the open store of purged user " + user + " failed", e);
+                        }
+                    } finally {
+                        h.writeLock.unlock();
+                        if (!discarded) users.release(h);
+                    }
+                } else {
+                    writeIntent(hash);
+                }
+                long[] removed;
+                try {
+                    removed = deleteUserDirectory(root, hash);
+                } catch (IOException | RuntimeException e) {
+                    throw failStop.fail("deleting the directory of purged user " + user + " failed", e);
+                }
+                int retired = retireWal(hash);
+                return new PurgeResult(memories, versions, removed[0], removed[1], retired);
+            } finally {
+                users.unblock(user);
+            }
+        } finally {
+            purgeLock.unlock();
+        }
+    }
+
+    private void writeIntent(String hash) throws IOException {
+        long purgeLsn = wal.lastLsn(); // the user's write lock is held: all its records are at or below
+        try {
+            PurgeMarkers.write(root, hash, purgeLsn);
+        } catch (IOException | RuntimeException e) {
+            throw failStop.fail("writing a purge intent failed", e);
+        }
+        purges.put(hash, purgeLsn);
+    }
+
+    /**
+     * Finishes the purges whose intents recovery found (deleting their WAL segments and intents).
+     * Call once the event sink is ready to {@link EventSink#relocate}, before serving. Returns how many.
+     */
+    public int completePurges() throws IOException {
+        checkOpen();
+        purgeLock.lock();
+        try {
+            int n = 0;
+            for (String hash : List.copyOf(purges.keySet())) {
+                retireWal(hash);
+                n++;
+            }
+            return n;
+        } finally {
+            purgeLock.unlock();
+        }
+    }
+
+    /** Seals, relocates the sink's events, checkpoints past the sealed segments, deletes the intent. Returns segments deleted. */
+    private int retireWal(String hash) throws IOException {
+        failStop.check();
+        int before = wal.segmentCount();
+        try {
+            wal.roll();
+        } catch (WalException e) {
+            throw failStop.fail("rolling the write-ahead log for a purge failed", e.getCause() != null ? e.getCause() : e);
+        }
+        long boundary = wal.lastLsn(); // every record up to it is in a sealed segment
+        for (int attempt = 0; sink.retainFromLsn() <= boundary; attempt++) {
+            if (attempt == 5) {
+                throw new IOException("the pipeline still needs events at or before LSN " + boundary + "; the purge finishes at the next open");
+            }
+            sink.relocate(boundary);
+        }
+        checkpointer.checkpoint();
+        if (checkpointer.marker().truncatedLsn() < boundary) {
+            throw new IOException("the checkpoint kept LSN " + checkpointer.marker().truncatedLsn() + " < " + boundary
+                    + "; the purge finishes at the next open");
+        }
+        try {
+            PurgeMarkers.delete(root, hash);
+        } catch (IOException | RuntimeException e) {
+            throw failStop.fail("deleting a purge intent failed", e);
+        }
+        purges.remove(hash);
+        return Math.max(0, before + 1 - wal.segmentCount());
+    }
+
+    /** Deletes the user directory named {@code hash} (if any) durably; returns {files, bytes} it held. */
+    private static long[] deleteUserDirectory(Storage root, String hash) throws IOException {
+        List<String> path = UserDirectoryLayout.pathElements(hash);
+        List<Storage> opened = new java.util.ArrayList<>();
+        try {
+            Storage parent = root;
+            for (String e : path.subList(0, path.size() - 1)) {
+                if (!parent.isDirectory(e)) return new long[2];
+                parent = parent.subdirectory(e);
+                opened.add(parent);
+            }
+            String leaf = path.getLast();
+            if (!parent.isDirectory(leaf)) return new long[2];
+            long[] counts = new long[2];
+            try (Storage dir = parent.subdirectory(leaf)) {
+                count(dir, counts);
+            }
+            parent.deleteDirectory(leaf);
+            parent.syncDirectory();
+            return counts;
+        } finally {
+            for (Storage s : opened.reversed()) Closeables.closeQuietly(s);
+        }
+    }
+
+    private static void count(Storage dir, long[] counts) throws IOException {
+        for (String name : dir.list()) {
+            if (dir.isDirectory(name)) {
+                try (Storage sub = dir.subdirectory(name)) {
+                    count(sub, counts);
+                }
+            } else {
+                counts[0]++;
+                counts[1] += dir.size(name);
+            }
+        }
     }
 
     public Stats stats() {

@@ -56,6 +56,7 @@ final class OpenUsers {
     private final long maxBytes;
     private final FailStop failStop;
     private final LinkedHashMap<UserId, Handle> handles = new LinkedHashMap<>(16, 0.75f, true);
+    private final java.util.Set<UserId> blocked = new java.util.HashSet<>();
     private long resident;
     private long evictions;
 
@@ -72,6 +73,9 @@ final class OpenUsers {
             CompletableFuture<Void> wait = null;
             boolean open = false;
             synchronized (this) {
+                if (blocked.contains(user)) {
+                    throw new dev.engram.PurgeInProgressException("user " + user + " is being purged; nothing was done");
+                }
                 h = handles.get(user);
                 if (h == null) {
                     h = new Handle(user);
@@ -133,6 +137,7 @@ final class OpenUsers {
             h.bytes = b;
             h.pins--;
             victims = pickVictims();
+            notifyAll(); // a purge may wait for the last pin
         }
         for (Handle v : victims) close(v, true);
     }
@@ -194,6 +199,46 @@ final class OpenUsers {
             }
         }
         failStop.check();
+    }
+
+    /** From now on {@link #acquire} of {@code user} throws {@link dev.engram.PurgeInProgressException}. */
+    synchronized void block(UserId user) {
+        blocked.add(user);
+    }
+
+    synchronized void unblock(UserId user) {
+        blocked.remove(user);
+    }
+
+    synchronized boolean isBlocked(UserId user) {
+        return blocked.contains(user);
+    }
+
+    /**
+     * Drops a blocked user's entry without flushing: waits until the caller's pin (held, with the
+     * write lock) is the last one, removes the entry and {@link UserStore#abandon abandons} the store,
+     * releasing its off-heap memory.
+     */
+    void discard(Handle h) throws IOException {
+        synchronized (this) {
+            while (h.pins > 1) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while waiting for readers of user " + h.user, e);
+                }
+            }
+            handles.remove(h.user, h);
+            if (h.state == State.OPEN) resident -= h.bytes;
+            h.state = State.CLOSED;
+            h.pins = 0;
+        }
+        try {
+            h.store.abandon();
+        } finally {
+            h.closed.complete(null);
+        }
     }
 
     /** Closes every user (flushing it). Call when no other thread uses this object. */

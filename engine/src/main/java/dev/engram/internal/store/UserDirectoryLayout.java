@@ -33,8 +33,12 @@ public final class UserDirectoryLayout {
 
     /** The path elements of {@code user}'s directory below the data directory. */
     public static List<String> pathElements(UserId user) {
-        String h = hashName(user);
-        return List.of(USERS, h.substring(0, 2), h.substring(2, 4), h);
+        return pathElements(hashName(user));
+    }
+
+    /** The path elements of the user directory named {@code hash} (a {@link #hashName}). */
+    public static List<String> pathElements(String hash) {
+        return List.of(USERS, hash.substring(0, 2), hash.substring(2, 4), hash);
     }
 
     /** The directory of {@code user} under a data directory on disk (for tools and tests). */

@@ -627,6 +627,26 @@ public final class UserStore implements AutoCloseable {
         return io;
     }
 
+    /**
+     * Releases the files and the vectors' off-heap memory without flushing anything: the user is
+     * being purged and its directory is deleted next. Idempotent (and harmless after {@link #close}).
+     */
+    public void abandon() throws IOException {
+        lock.writeLock().lock();
+        try {
+            if (closed) return;
+            closed = true;
+            try {
+                Closeables.closeAll(active, dir);
+            } finally {
+                active = null;
+                state.closeVectors();
+            }
+        } finally {
+            lock.writeLock().unlock();
+        }
+    }
+
     /** Flushes pending records unless the store has failed, then releases its file. Idempotent. */
     @Override
     public void close() throws IOException {

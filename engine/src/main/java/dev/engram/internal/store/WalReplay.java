@@ -8,6 +8,7 @@ import dev.engram.wal.WalReader;
 import dev.engram.wal.WalRecord;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Recovery of the memory store: reads the WAL after the checkpoint marker, in LSN order, and
@@ -21,7 +22,8 @@ import java.util.List;
  * </ul>
  * A record the segments contradict (a version that is neither new, nor a copy, nor of a deleted
  * memory) or one of an unknown type refuses to open with a {@link dev.engram.io.CorruptFileException}.
- * Runs alone, before the store is published.
+ * Records of a user with a purge in progress ({@link PurgeMarkers}) up to its purge LSN are skipped
+ * whole. Runs alone, before the store is published.
  */
 final class WalReplay {
     /** Records read, events handed to the sink, and WAL bytes read (the next checkpoint's trigger counts them). */
@@ -29,7 +31,8 @@ final class WalReplay {
 
     private WalReplay() {}
 
-    static Result run(Wal wal, StoreCheckpoint marker, OpenUsers users, MemoryStore.EventSink sink, String log) throws IOException {
+    static Result run(Wal wal, StoreCheckpoint marker, OpenUsers users, MemoryStore.EventSink sink, String log,
+            Map<String, Long> purges) throws IOException {
         long from = Math.min(marker.truncatedLsn() + 1, wal.lastLsn() + 1);
         long records = 0;
         long events = 0;
@@ -45,6 +48,10 @@ final class WalReplay {
                 WalPayload.Decoded d = WalPayload.decode(r.payload(), r.lsn(), log);
                 records++;
                 bytes += r.payload().length + 24L;
+                if (!purges.isEmpty()) {
+                    Long purgedUpTo = purges.get(UserDirectoryLayout.hashName(d.user()));
+                    if (purgedUpTo != null && r.lsn() <= purgedUpTo) continue; // purged: neither applied nor replayed
+                }
                 if (r.lsn() > marker.appliedLsn()) {
                     List<SegmentRecord> batch = WalPayload.records(d.user(), d.mutations(), r.lsn());
                     if (!batch.isEmpty()) {

@@ -54,7 +54,7 @@ public final class LogWriter {
         }
     }
 
-    enum ControlKind { CHECKPOINT, CLOSE }
+    enum ControlKind { CHECKPOINT, ROLL, CLOSE }
 
     private record Control(ControlKind kind, long arg, CompletableFuture<Void> future) implements Request {}
 
@@ -166,6 +166,14 @@ public final class LogWriter {
         checkUsable();
         CompletableFuture<Void> f = new CompletableFuture<>();
         enqueue(new Control(ControlKind.CHECKPOINT, upToLsn, f), true);
+        return f;
+    }
+
+    /** Seals the active segment (if it holds any record) and starts the next one, on the writer thread. */
+    public CompletableFuture<Void> requestRoll() {
+        checkUsable();
+        CompletableFuture<Void> f = new CompletableFuture<>();
+        enqueue(new Control(ControlKind.ROLL, 0, f), true);
         return f;
     }
 
@@ -309,6 +317,8 @@ public final class LogWriter {
                         flushAndAck();
                         if (c.kind == ControlKind.CHECKPOINT) {
                             doCheckpoint(c.arg);
+                        } else if (c.kind == ControlKind.ROLL) {
+                            if (lastWrittenLsn >= activeFirstLsn) roll();
                         } else {
                             if (lastWrittenLsn > durableLsn) sync();
                             close = true;
