@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
@@ -40,6 +41,7 @@ import java.util.function.Function;
  * idempotent; call it after the other threads stopped using the store.
  */
 public final class MemoryStore implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(MemoryStore.class.getName());
     /**
      * @param durability         the WAL's durability mode (SYNC: a write returns once fsynced)
      * @param openUsersMaxBytes  bound on the open users' {@link UserStore#residentBytes()} (LRU eviction)
@@ -161,6 +163,8 @@ public final class MemoryStore implements AutoCloseable {
     private final OpenUsers users;
     private final Checkpointer checkpointer;
     private final java.util.concurrent.ConcurrentHashMap<String, Long> purges = new java.util.concurrent.ConcurrentHashMap<>();
+    // The user catalog's keeper when the store is on a file system (open(Path, …)); null otherwise.
+    private volatile CatalogKeeper catalog;
     private final java.util.concurrent.locks.ReentrantLock purgeLock = new java.util.concurrent.locks.ReentrantLock();
     private long replayedRecords;
     private long replayedEvents;
@@ -191,7 +195,10 @@ public final class MemoryStore implements AutoCloseable {
                 root.syncDirectory(); // the log's directory entry is durable before any record goes into it
             }
             WalOptions wal = WalOptions.builder(dataDir.resolve(WAL_DIRECTORY)).durability(options.durability()).build();
-            return open(root, true, wal, analyzer, options, sink);
+            MemoryStore store = open(root, true, wal, analyzer, options, sink);
+            store.catalog = CatalogKeeper.start(dataDir, store.wal::lastLsn);
+            store.users.listen(store.catalog);
+            return store;
         } catch (IOException | RuntimeException e) {
             Closeables.closeQuietly(root);
             throw e;
@@ -335,6 +342,15 @@ public final class MemoryStore implements AutoCloseable {
     }
 
     /**
+     * The user catalog once it has opened (waiting up to {@code millis} for its background open),
+     * or empty: a store not on a file system, a catalog that failed to open, or one still opening.
+     * Derived state: see {@link CatalogKeeper}.
+     */
+    public Optional<dev.engram.internal.catalog.UserCatalog> catalog(long millis) throws InterruptedException {
+        return catalog == null ? Optional.empty() : catalog.await(millis);
+    }
+
+    /**
      * Whether the user has a directory (does not create one).
      *
      * @throws UncheckedIOException if the storage fails while looking
@@ -427,6 +443,7 @@ public final class MemoryStore implements AutoCloseable {
                 } catch (IOException | RuntimeException e) {
                     throw failStop.fail("deleting the directory of purged user " + user + " failed", e);
                 }
+                if (catalog != null) catalog.removed(user);
                 int retired = retireWal(hash);
                 return new PurgeResult(memories, versions, removed[0], removed[1], retired);
             } finally {
@@ -570,6 +587,13 @@ public final class MemoryStore implements AutoCloseable {
         users.closeAll();
         if (before == null && failStop.failure() != null && first == null) {
             first = new IOException("closing the open users failed", failStop.failure());
+        }
+        if (catalog != null) {
+            try {
+                catalog.close(); // marked clean only if every update reached it
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "closing the user catalog failed (rebuilt at the next open): " + e);
+            }
         }
         try {
             wal.close();

@@ -26,6 +26,28 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class OpenUsers {
     /** Opens a user's store. */
+    /** Told when a user's store is opened and after it is flushed (the catalog keeps itself current this way). */
+    interface Listener {
+        void opened(UserId user, UserStore store);
+
+        void flushed(UserId user, UserStore store);
+
+        Listener NONE = new Listener() {
+            @Override
+            public void opened(UserId user, UserStore store) {}
+
+            @Override
+            public void flushed(UserId user, UserStore store) {}
+        };
+    }
+
+    private volatile Listener listener = Listener.NONE;
+
+    /** Sets the listener (one; replaces the previous). */
+    void listen(Listener l) {
+        listener = l;
+    }
+
     interface Opener {
         UserStore open(UserId user) throws IOException;
     }
@@ -95,6 +117,7 @@ final class OpenUsers {
             if (open) {
                 try {
                     UserStore s = opener.open(user);
+                    listener.opened(user, s);
                     long b = s.residentBytes();
                     synchronized (this) {
                         h.store = s;
@@ -191,7 +214,10 @@ final class OpenUsers {
                     open = h.state == State.OPEN || h.state == State.CLOSING;
                 }
                 // A CLOSING handle whose write lock we hold has not started closing yet: flush it too.
-                if (open && h.store != null && h.store.dirty()) h.store.flush();
+                if (open && h.store != null && h.store.dirty()) {
+                    h.store.flush();
+                    listener.flushed(h.user, h.store);
+                }
             } catch (IOException | RuntimeException e) {
                 throw failStop.fail("flushing user " + h.user + " failed", e);
             } finally {
