@@ -125,7 +125,7 @@ public final class ServeCommand implements Callable<Integer> {
                 System.err.println("engram: second signal, exiting now (acknowledged ingestions are in the WAL)");
                 Runtime.getRuntime().halt(130);
             }
-            Thread.ofPlatform().name("engram-shutdown").start(() -> {
+            Thread.ofPlatform().name("engram-shutdown").daemon(false).start(() -> {
                 System.err.println("engram: shutting down (stop accepting, finish requests, close the engine)…");
                 int code = 0;
                 try {
