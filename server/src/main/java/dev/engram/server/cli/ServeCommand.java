@@ -26,6 +26,10 @@ import picocli.CommandLine.Option;
 @Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the HTTP server.")
 public final class ServeCommand implements Callable<Integer> {
     static final AtomicBoolean RUNNING = new AtomicBoolean();
+    /** The server started by the last {@code serve} in this JVM (tests stop it through this). */
+    static final java.util.concurrent.atomic.AtomicReference<EngramServer> STARTED = new java.util.concurrent.atomic.AtomicReference<>();
+    /** Tests running {@code serve} in-process leave the JVM's signal handling alone. */
+    static volatile boolean handleSignals = true;
 
     @Option(names = "--port", defaultValue = "${env:ENGRAM_PORT:-7070}", description = "port (env ENGRAM_PORT, default ${DEFAULT-VALUE})")
     int port;
@@ -94,7 +98,8 @@ public final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         RUNNING.set(true);
-        installSignals(server);
+        STARTED.set(server);
+        if (handleSignals) installSignals(server);
         String host = bind.contains(":") ? "[" + bind + "]" : bind;
         String url = "http://" + host + ":" + server.port();
         String auth = config.keys().isEmpty() ? "" : " -H 'Authorization: Bearer <key>'";
