@@ -37,7 +37,7 @@ public record ServerConfig(String bind, int port, ApiKeys keys, long maxBodyByte
      *
      * @throws IllegalArgumentException naming the problem and the fix
      */
-    void check() {
+    public void check() {
         InetAddress address;
         try {
             address = InetAddress.getByName(bind);

@@ -65,6 +65,7 @@ public final class ServeCommand implements Callable<Integer> {
         EngramOptions.Builder options;
         try {
             config = new ServerConfig(bind, port, keys(), maxBody);
+            config.check(); // before opening anything: an unsafe setup touches no data
             options = Engram.builder(data).durability(Durabilities.parse(durability));
             switch (extractor) {
                 case "rules" -> { }
