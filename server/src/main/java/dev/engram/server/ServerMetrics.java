@@ -1,0 +1,82 @@
+package dev.engram.server;
+
+import dev.engram.Engram;
+import dev.engram.RetrievedMemory;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The server's Prometheus metrics (docs/operations.md lists them with their meaning):
+ * retrieval latency with p50/p95/p99 and histogram buckets, relevance scores of returned
+ * memories, ingest requests by outcome, the extraction queue depth and HTTP responses by status.
+ * Thread-safe.
+ */
+final class ServerMetrics {
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Timer retrieval;
+    private final Timer retrievalQuantiles;
+    private final DistributionSummary relevance;
+
+    ServerMetrics(Engram engram) {
+        retrieval = Timer.builder("engram.retrieval")
+                .description("Latency of retrievals (search and context), engine time; buckets for histogram_quantile")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(10))
+                .register(registry);
+        // The Prometheus registry drops client-side quantiles from a timer with buckets: a second,
+        // bucket-less timer publishes p50/p95/p99 directly (sliding window of about a minute).
+        retrievalQuantiles = Timer.builder("engram.retrieval.latency")
+                .description("Latency of retrievals (search and context), engine time; p50/p95/p99 over the last minute or so")
+                .publishPercentiles(0.5, 0.95, 0.99)
+                .register(registry);
+        relevance = DistributionSummary.builder("engram.retrieval.relevance")
+                .description("Score of each memory returned by a retrieval")
+                .publishPercentiles(0.5, 0.95)
+                .register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        Gauge.builder("engram.ingestion.queue.depth", engram, e -> {
+                    try {
+                        return e.pendingIngestions();
+                    } catch (RuntimeException closed) {
+                        return 0;
+                    }
+                })
+                .description("Ingestions accepted and not yet applied or failed")
+                .register(registry);
+    }
+
+    void retrieved(long nanos, List<RetrievedMemory> memories) {
+        retrieval.record(nanos, TimeUnit.NANOSECONDS);
+        retrievalQuantiles.record(nanos, TimeUnit.NANOSECONDS);
+        for (RetrievedMemory m : memories) relevance.record(m.score());
+    }
+
+    void ingest(String outcome) {
+        Counter.builder("engram.ingest.requests").description("Ingest requests by outcome")
+                .tag("outcome", outcome).register(registry).increment();
+    }
+
+    void response(int status) {
+        Counter.builder("engram.http.responses").description("HTTP responses by status")
+                .tag("status", Integer.toString(status)).register(registry).increment();
+    }
+
+    String scrape() {
+        return registry.scrape();
+    }
+}

@@ -1,0 +1,20 @@
+/**
+ * The Engram server: REST/JSON over the embedded engine (Helidon SE, virtual threads), API keys
+ * scoped to an app, Prometheus metrics, and the {@code engram} command line. Nothing is exported:
+ * the server is run, not linked against.
+ */
+module dev.engram.server {
+    requires dev.engram.engine;
+    requires io.helidon.webserver;
+    requires io.helidon.http;
+    requires io.helidon.common;
+    requires io.helidon.common.uri;
+    requires com.fasterxml.jackson.databind;
+    requires info.picocli;
+    requires micrometer.core;
+    requires micrometer.registry.prometheus;
+    requires java.net.http;
+    requires jdk.unsupported;
+
+    opens dev.engram.server.cli to info.picocli;
+}
