@@ -67,6 +67,25 @@ final class Api {
         r.add("DELETE", "/v1/users/{user_id}/memories/{memory_id}", k, this::delete);
         r.add("GET", "/v1/users/{user_id}/memories/{memory_id}/history", k, this::history);
         r.add("GET", "/v1/users/{user_id}/export", k, this::export);
+        r.add("DELETE", "/v1/users/{user_id}", k, this::purge);
+    }
+
+    /** Removes every trace of the user (engine purge); answers with the receipt, never content. */
+    private void purge(Call c) {
+        UserId user = user(c);
+        dev.engram.PurgeReceipt p = engram.purge(user);
+        ObjectNode o = Json.object();
+        o.put("user_pseudonym", p.userPseudonym());
+        o.put("memories", p.memories());
+        o.put("versions", p.versions());
+        o.put("files", p.files());
+        o.put("bytes", p.bytes());
+        o.put("pending_ingestions_dropped", p.pendingIngestionsDropped());
+        o.put("wal_segments_retired", p.walSegmentsRetired());
+        o.put("started_at", p.startedAt().toString());
+        o.put("finished_at", p.finishedAt().toString());
+        o.put("duration_ms", p.duration().toMillis());
+        c.send(200, o);
     }
 
     /** The engine user for the path's user_id within the caller's app. */

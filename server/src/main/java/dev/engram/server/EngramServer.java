@@ -191,6 +191,8 @@ public final class EngramServer implements AutoCloseable {
             }
             case ConsistencyTimeoutException e -> new ApiException(503, "consistency_timeout", Json.clean(e.getMessage()),
                     Map.of("Retry-After", "1"));
+            case dev.engram.PurgeInProgressException e -> new ApiException(409, "purge_in_progress", Json.clean(e.getMessage()),
+                    Map.of("Retry-After", "1"));
             case StorageFailedException e -> new ApiException(503, "storage_failed", Json.clean(e.getMessage()));
             case EngramClosedException e -> new ApiException(503, "unavailable", "the engine is closed");
             case EngramException e -> new ApiException(503, "unavailable", Json.clean(e.getMessage()));

@@ -106,6 +106,22 @@ class ServerApiTest {
     }
 
     @Test
+    void purgeRemovesTheUserAndAnswersWithAReceipt() {
+        assertEquals(201, http.post("/v1/users/erin/memories", "{\"content\":\"Erin's locker code is 4711.\"}").status());
+        assertEquals(201, http.post("/v1/users/frank/memories", "{\"content\":\"Frank keeps bees.\"}").status());
+        Http.Res p = http.delete("/v1/users/erin");
+        assertEquals(200, p.status(), p.body());
+        assertEquals(1, p.json().get("memories").asInt());
+        assertTrue(p.json().get("user_pseudonym").asText().length() > 0);
+        assertTrue(!p.body().contains("4711") && !p.body().contains("erin"), p.body());
+        Http.Res after = http.get("/v1/users/erin/memories");
+        assertEquals(200, after.status());
+        assertEquals(0, after.json().get("memories").size());
+        assertEquals(1, http.get("/v1/users/frank/memories").json().get("memories").size(), "another user survives");
+        assertEquals(200, http.delete("/v1/users/nobody-here").status(), "purging an unknown user removes nothing");
+    }
+
+    @Test
     void memoryLifecycle() {
         Http.Res a = http.post("/v1/users/dave/memories", """
                 {"content":"Dave prefers window seats.","type":"preference","importance":0.8,"categories":["travel"],"metadata":{"src":"test"},
@@ -176,7 +192,6 @@ class ServerApiTest {
         Http.Res m = http.send(http.builder("/v1/users/erin/memories").PUT(HttpRequest.BodyPublishers.ofString("{}")));
         expect(405, "method_not_allowed", m);
         assertEquals("GET, POST", m.header("Allow"));
-        expect(404, "not_found", http.delete("/v1/users/erin")); // purge (issue 8) is not built
         // Expect: 100-continue lets the server refuse before the body is sent (else the client may see the reset first)
         expect(413, "payload_too_large", http.send(http.builder("/v1/users/erin/memories").expectContinue(true)
                 .header("Content-Type", "application/json")
