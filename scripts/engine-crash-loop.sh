@@ -20,7 +20,8 @@ case "$cycles" in ''|*[!0-9]*) echo "usage: scripts/engine-crash-loop.sh [cycles
   -Dmdep.outputFile=target/crash-cp.txt -Dmdep.includeScope=test >&2
 flags="$(sed -n 's:.*<engram.jvm.flags>\(--[^<]*\)</engram.jvm.flags>.*:\1:p' pom.xml | head -1)"
 dir="$(mktemp -d "${TMPDIR:-/tmp}/engram-engine-crash.XXXXXX")"
-trap 'rm -rf "$dir" "$dir/data-child.err"' EXIT
+# Kept when the loop finds a problem (exit 1), so the failing cycle's data and child output can be examined.
+trap 'rc=$?; if [ "$rc" -eq 0 ]; then rm -rf "$dir"; else echo "data and child output kept in $dir" >&2; fi' EXIT
 # Run from a copy of this checkout's classes (never ~/.m2 copies of Engram modules), so that a build
 # during the loop cannot break the children.
 cp_line=""
