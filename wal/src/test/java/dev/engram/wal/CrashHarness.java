@@ -1,5 +1,6 @@
 package dev.engram.wal;
 
+import dev.engram.testkit.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -188,21 +189,6 @@ public final class CrashHarness {
     }
 
     private static List<String> childCommand(Path dir, long runId, int threads) {
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java);
-        // The project's JVM flags (the parent pom's engram.jvm.flags, passed by surefire and the script),
-        // else the module flags this JVM was started with.
-        String flags = System.getProperty("engram.jvm.flags");
-        if (flags != null && !flags.isBlank()) {
-            cmd.addAll(Arrays.asList(flags.trim().split("\\s+")));
-        } else {
-            for (String arg : ProcessHandle.current().info().arguments().orElse(new String[0])) {
-                if (arg.startsWith("--add-") || arg.startsWith("--enable-native-access") || arg.startsWith("--sun-misc")) cmd.add(arg);
-            }
-        }
-        cmd.addAll(List.of("-Xmx128m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                CrashHarness.class.getName(), "child", dir.toString(), Long.toString(runId), Integer.toString(threads)));
-        return cmd;
+        return ChildJvm.command(CrashHarness.class, "128m", "child", dir.toString(), Long.toString(runId), Integer.toString(threads));
     }
 }

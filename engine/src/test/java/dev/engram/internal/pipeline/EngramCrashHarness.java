@@ -1,5 +1,6 @@
 package dev.engram.internal.pipeline;
 
+import dev.engram.testkit.ChildJvm;
 import dev.engram.Engram;
 import dev.engram.EngramOptions;
 import dev.engram.IngestRequest;
@@ -19,7 +20,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -199,19 +199,7 @@ public final class EngramCrashHarness {
     }
 
     private static List<String> childCommand(Path dir, long runId, int threads) {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(ProcessHandle.current().info().command().orElse("java"));
-        String flags = System.getProperty("engram.jvm.flags");
-        if (flags != null && !flags.isBlank()) {
-            cmd.addAll(Arrays.asList(flags.trim().split("\\s+")));
-        } else {
-            for (String arg : ProcessHandle.current().info().arguments().orElse(new String[0])) {
-                if (arg.startsWith("--add-") || arg.startsWith("--enable-native-access") || arg.startsWith("--sun-misc")) cmd.add(arg);
-            }
-        }
-        cmd.addAll(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                EngramCrashHarness.class.getName(), "child", dir.toString(), Long.toString(runId), Integer.toString(threads)));
-        return cmd;
+        return ChildJvm.command(EngramCrashHarness.class, "512m", "child", dir.toString(), Long.toString(runId), Integer.toString(threads));
     }
 
 }

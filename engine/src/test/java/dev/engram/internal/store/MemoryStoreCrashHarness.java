@@ -1,5 +1,6 @@
 package dev.engram.internal.store;
 
+import dev.engram.testkit.ChildJvm;
 import dev.engram.internal.lexical.TextAnalyzer;
 import dev.engram.internal.segment.SegmentRecord;
 import dev.engram.memory.Memory;
@@ -17,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.HexFormat;
@@ -367,19 +367,6 @@ public final class MemoryStoreCrashHarness {
     }
 
     private static List<String> childCommand(Path dir, long runId, int threads) {
-        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        List<String> cmd = new ArrayList<>();
-        cmd.add(java);
-        String flags = System.getProperty("engram.jvm.flags");
-        if (flags != null && !flags.isBlank()) {
-            cmd.addAll(Arrays.asList(flags.trim().split("\\s+")));
-        } else {
-            for (String arg : ProcessHandle.current().info().arguments().orElse(new String[0])) {
-                if (arg.startsWith("--add-") || arg.startsWith("--enable-native-access") || arg.startsWith("--sun-misc")) cmd.add(arg);
-            }
-        }
-        cmd.addAll(List.of("-Xmx256m", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                MemoryStoreCrashHarness.class.getName(), "child", dir.toString(), Long.toString(runId), Integer.toString(threads)));
-        return cmd;
+        return ChildJvm.command(MemoryStoreCrashHarness.class, "256m", "child", dir.toString(), Long.toString(runId), Integer.toString(threads));
     }
 }
