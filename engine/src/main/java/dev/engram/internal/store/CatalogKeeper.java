@@ -25,7 +25,7 @@ import java.util.function.LongSupplier;
  * and applied when it is. Entries are written when a user is opened and after each flush
  * (checkpoint); a purge removes the entry. Any catalog failure is logged and makes the catalog
  * stale: it is then not marked clean at close, so the next open rebuilds it from the directories.
- * A catalog still opening at close is abandoned unclean (rebuilt next time).
+ * A catalog still opening at close is waited for and closed unclean (rebuilt next time).
  *
  * <p>Thread-safe.
  */
@@ -143,8 +143,22 @@ final class CatalogKeeper implements OpenUsers.Listener, AutoCloseable {
         return stale;
     }
 
+    /**
+     * Writes what is buffered, marks the catalog clean if every update reached it, and closes it.
+     * A catalog still opening is waited for (a rebuild of a large data directory can take tens of
+     * seconds), then closed unclean, so that no thread touches the directory after this returns.
+     */
     @Override
-    public synchronized void close() throws IOException {
+    public void close() throws IOException {
+        try {
+            ready.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        closeNow();
+    }
+
+    private synchronized void closeNow() throws IOException {
         if (closed) return;
         UserCatalog c = catalog;
         if (c != null) {
