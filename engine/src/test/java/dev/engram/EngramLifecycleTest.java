@@ -159,6 +159,7 @@ class EngramLifecycleTest {
         }
         // reopened: everything is in the users' segments (close checkpointed)
         assertFalse(new DataDirScanner(dir.resolve("users")).find(gone).isEmpty());
+        Map<String, byte[]> bobBefore = files(dev.engram.internal.store.UserDirectoryLayout.resolve(dir, BOB));
         clock.advance(Duration.ofDays(2));
         try (Engram e = builder().open()) {
             SweepReport r = e.sweepExpired();
@@ -180,6 +181,9 @@ class EngramLifecycleTest {
             assertEquals(1L, sweeps.getFirst().counts().get("memories"));
             assertFalse(sweeps.stream().anyMatch(a -> a.subject().equals(bobPseudonym)));
         }
+        Map<String, byte[]> bobAfter = files(dev.engram.internal.store.UserDirectoryLayout.resolve(dir, BOB));
+        assertEquals(bobBefore.keySet(), bobAfter.keySet(), "bob's files: none added, removed or renamed");
+        bobBefore.forEach((f, bytes) -> assertTrue(java.util.Arrays.equals(bytes, bobAfter.get(f)), f + " unchanged"));
         DataDirScanner users = new DataDirScanner(dir.resolve("users"));
         assertEquals(List.of(), users.find(gone), "the expired memory's content is in no segment, index or manifest");
         assertFalse(users.find(kept).isEmpty());
@@ -188,6 +192,37 @@ class EngramLifecycleTest {
             assertThrows(NotFoundException.class, () -> e.get(ALICE, expiredId));
             assertEquals(keptId, e.get(ALICE, keptId).id());
             assertEquals(bobId, e.get(BOB, bobId).id());
+        }
+    }
+
+    private static Map<String, byte[]> files(Path userDir) throws java.io.IOException {
+        Map<String, byte[]> out = new java.util.TreeMap<>();
+        try (var s = java.nio.file.Files.walk(userDir)) {
+            for (Path p : s.filter(java.nio.file.Files::isRegularFile).toList()) {
+                out.put(userDir.relativize(p).toString(), java.nio.file.Files.readAllBytes(p));
+            }
+        }
+        return out;
+    }
+
+    @Test
+    void aSweepVisitsEveryUserThroughTheBoundedCacheOfOpenUsers() {
+        try (Engram e = builder().cacheBytes(1).open()) { // every user is evicted as soon as it is released
+            for (int u = 0; u < 30; u++) {
+                UserId user = UserId.of("u" + u);
+                e.add(user, NewMemory.of("Expiring note number " + u).expiresAt(T0.plus(Duration.ofHours(1))));
+                e.add(user, NewMemory.of("Lasting note number " + u).importance(0.9));
+            }
+            clock.advance(Duration.ofHours(1));
+            SweepReport r = e.sweepExpired();
+            assertEquals(30, r.users());
+            assertEquals(30, r.expiredDeleted());
+            assertEquals(30, r.compacted());
+            for (int u = 0; u < 30; u++) {
+                List<Memory> left = e.list(ListRequest.of(UserId.of("u" + u))).memories();
+                assertEquals(1, left.size());
+                assertEquals("Lasting note number " + u, left.getFirst().content());
+            }
         }
     }
 
