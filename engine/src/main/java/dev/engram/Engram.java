@@ -463,6 +463,7 @@ public final class Engram implements AutoCloseable {
         Instant started = options.clock().instant();
         int dropped;
         StoreAccess.Purged p;
+        sweeper.visitLock().lock(); // lifecycle: no sweep visit of this user during the purge
         try {
             dropped = pipeline.purge(user);
             try {
@@ -476,6 +477,8 @@ public final class Engram implements AutoCloseable {
             throw new EngramException("interrupted while purging; the pipeline still refuses the user's ingestions", e);
         } catch (IOException e) {
             throw failed("purge", e);
+        } finally {
+            sweeper.visitLock().unlock();
         }
         Instant finished = options.clock().instant();
         audit(AuditEntry.Action.PURGE, user, Map.of("memories", p.memories(), "versions", p.versions(), "files", p.files(),

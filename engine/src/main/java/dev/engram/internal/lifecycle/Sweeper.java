@@ -57,6 +57,8 @@ public final class Sweeper {
     private final Clock clock;
     private final Audit audit;
     private final ReentrantLock running = new ReentrantLock();
+    // Held for one user's visit; a purge holds it too, so a sweep never writes to a user being or just purged.
+    private final ReentrantLock visit = new ReentrantLock();
 
     public Sweeper(StoreAccess store, AccessTracker access, Embedder embedder, Clock clock, Audit audit) {
         this.store = store;
@@ -78,6 +80,7 @@ public final class Sweeper {
             for (UserId user : store.users()) {
                 if (stop.getAsBoolean()) break;
                 users++;
+                visit.lock();
                 try {
                     long[] r = sweepUser(user, rules, stop);
                     deleted += r[0];
@@ -86,13 +89,24 @@ public final class Sweeper {
                 } catch (IOException e) {
                     throw e; // the store failed: every later user would fail too
                 } catch (RuntimeException e) {
-                    failed++; // e.g. purged meanwhile, or a concurrent update took the version first
+                    failed++; // e.g. a purge started meanwhile, or a concurrent update took the version first
+                } finally {
+                    visit.unlock();
                 }
             }
             return new Result(users, deleted, archived, compacted, failed);
         } finally {
             running.unlock();
         }
+    }
+
+    /**
+     * The lock a user's visit holds: a purge takes it for its whole run, so the sweeper never writes
+     * (a tombstone, an archived version) to a user being purged or already purged (which would
+     * create the user's directory again). A purge waits at most for one user's visit.
+     */
+    public ReentrantLock visitLock() {
+        return visit;
     }
 
     /** Returns {deleted, archived, compacted (0/1)}. */
