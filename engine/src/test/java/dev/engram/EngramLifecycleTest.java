@@ -314,4 +314,22 @@ class EngramLifecycleTest {
             assertNotNull(again.verifyAudit() == null ? "ok" : null, again.verifyAudit());
         }
     }
+
+    @Test
+    void aPurgeDuringBackgroundSweepsLeavesNoDirectoryOfThePurgedUser() throws Exception {
+        try (Engram e = builder().sweepPeriod(Duration.ofMillis(1)).open()) {
+            for (int u = 0; u < 20; u++) {
+                e.add(UserId.of("p" + u), NewMemory.of("Expiring note " + u).expiresAt(T0.plus(Duration.ofMinutes(1))));
+            }
+            e.add(ALICE, NewMemory.of("Expiring note of alice").expiresAt(T0.plus(Duration.ofMinutes(1))));
+            e.add(ALICE, NewMemory.of("Lasting note of alice"));
+            clock.advance(Duration.ofMinutes(1)); // sweeps now delete and compact, every millisecond
+            e.purge(ALICE);
+            Thread.sleep(200); // many more sweeps
+            assertFalse(java.nio.file.Files.exists(dev.engram.internal.store.UserDirectoryLayout.resolve(dir, ALICE)),
+                    "no sweep wrote to the purged user");
+            assertEquals(List.of(), listed(e, ALICE, MemoryStatus.ACTIVE));
+        }
+        assertFalse(java.nio.file.Files.exists(dev.engram.internal.store.UserDirectoryLayout.resolve(dir, ALICE)));
+    }
 }
