@@ -85,6 +85,9 @@ public final class Engram implements AutoCloseable {
     private final java.util.concurrent.ScheduledExecutorService background;
     private final java.util.concurrent.atomic.AtomicLong auditFailures = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
+    // lifecycle: expiry and archive (see the "lifecycle" section below)
+    private final dev.engram.internal.lifecycle.Sweeper sweeper;
+    private final java.util.concurrent.ScheduledExecutorService sweepThread;
 
     /**
      * Who is calling, for the audit log: bind it around calls, e.g.
@@ -152,7 +155,7 @@ public final class Engram implements AutoCloseable {
         PipelineSettings settings = new PipelineSettings(options.workers(), options.queueCapacity(), options.maxAttempts(),
                 options.retryBackoff(), options.dedupWindow(), new ReconcileThresholds(options.duplicateSimilarity(),
                 options.updateSimilarity(), options.forgetSimilarity()));
-        this.pipeline = new Pipeline(store, extractor, embedder, settings, options.clock(), this::newId);
+        this.pipeline = new Pipeline(new dev.engram.internal.lifecycle.DefaultTtl(store, options.lifecycle().ttl()), extractor, embedder, settings, options.clock(), this::newId);
         sink.attach(pipeline);
         pipeline.resume();
         int finished = store.completePurges(); // purges a crash interrupted: their WAL part
@@ -161,6 +164,10 @@ public final class Engram implements AutoCloseable {
                 r -> Thread.ofPlatform().daemon().name("engram-access-stats").unstarted(r));
         background.scheduleWithFixedDelay(this::flushAccess, ACCESS_FLUSH_SECONDS, ACCESS_FLUSH_SECONDS,
                 java.util.concurrent.TimeUnit.SECONDS);
+        this.sweeper = new dev.engram.internal.lifecycle.Sweeper(store, access, embedder, options.clock(),
+                (u, archived, n) -> ScopedValue.where(ACTOR, SWEEPER_ACTOR).run(() -> audit(
+                        archived ? AuditEntry.Action.ARCHIVE : AuditEntry.Action.DELETE, u, Map.of("memories", n, "expired", archived ? 0L : n))));
+        this.sweepThread = startSweeper();
     }
 
     private MemoryId newId() {
@@ -333,6 +340,7 @@ public final class Engram implements AutoCloseable {
                 .importance(memory.importance()).categories(memory.categories()).metadata(memory.metadata())
                 .source(Source.NONE).createdAt(now).eventTime(memory.eventTime()).expiresAt(memory.expiresAt())
                 .status(MemoryStatus.ACTIVE).embeddingModelId(embedder.modelId()).build();
+        m = dev.engram.internal.lifecycle.DefaultTtl.apply(m, options.lifecycle().ttl());
         write(user, List.of(new Change.Put(m, embedder.embed(m.content()))), "add");
         audit(AuditEntry.Action.ADD, user, Map.of("memories", 1L));
         return m;
@@ -375,9 +383,9 @@ public final class Engram implements AutoCloseable {
 
     // ---------------------------------------------------------------- reads
 
-    /** The current version. @throws NotFoundException if there is none (unknown or deleted) */
+    /** The current version. @throws NotFoundException if there is none (unknown, deleted or expired) */
     public Memory get(UserId user, MemoryId id) {
-        return current(user, id).orElseThrow(() -> new NotFoundException("no memory " + id + " for user " + user));
+        return current(user, id).filter(this::notExpired).orElseThrow(() -> new NotFoundException("no memory " + id + " for user " + user));
     }
 
     /** The version that was current at {@code asOf}. @throws NotFoundException if none was */
@@ -386,7 +394,7 @@ public final class Engram implements AutoCloseable {
         require(user, id, "id");
         if (asOf == null) throw new ValidationException("as_of", "is missing");
         if (!exists(user)) throw new NotFoundException("no memory " + id + " for user " + user);
-        Optional<Memory> m = read(user, s -> s.asOf(id, asOf));
+        Optional<Memory> m = read(user, s -> s.asOf(id, asOf)).filter(this::notExpired);
         return m.orElseThrow(() -> new NotFoundException("no version of " + id + " at " + asOf + " for user " + user));
     }
 
@@ -421,7 +429,7 @@ public final class Engram implements AutoCloseable {
                 Optional<Memory> cur = s.current(id);
                 if (cur.isEmpty()) continue;
                 Memory m = cur.get();
-                if (m.status() != request.status()) continue;
+                if (m.status() != request.status() || !notExpired(m)) continue;
                 if (request.type() != null && m.type() != request.type()) continue;
                 if (request.category() != null && !m.categories().contains(request.category())) continue;
                 if (page.size() == request.limit()) {
@@ -455,6 +463,7 @@ public final class Engram implements AutoCloseable {
         Instant started = options.clock().instant();
         int dropped;
         StoreAccess.Purged p;
+        sweeper.visitLock().lock(); // lifecycle: no sweep visit of this user during the purge
         try {
             dropped = pipeline.purge(user);
             try {
@@ -468,6 +477,8 @@ public final class Engram implements AutoCloseable {
             throw new EngramException("interrupted while purging; the pipeline still refuses the user's ingestions", e);
         } catch (IOException e) {
             throw failed("purge", e);
+        } finally {
+            sweeper.visitLock().unlock();
         }
         Instant finished = options.clock().instant();
         audit(AuditEntry.Action.PURGE, user, Map.of("memories", p.memories(), "versions", p.versions(), "files", p.files(),
@@ -577,6 +588,86 @@ public final class Engram implements AutoCloseable {
             audit(AuditEntry.Action.IMPORT, user, Map.of("memories", imported));
         }
         return imported;
+    }
+
+    // ---------------------------------------------------------------- lifecycle: expiry and archive
+
+    /** The actor of the sweeper's audit entries. */
+    public static final String SWEEPER_ACTOR = "sweeper";
+
+    /**
+     * Runs a sweep now, as the background sweeper does (docs/privacy.md, "Expiry", "Archive"): deletes
+     * every expired memory of every user (compacting each user it deleted from) and, unless archiving
+     * is off, archives low-value memories. Waits for a sweep already running. Audit entries: actor
+     * {@value #SWEEPER_ACTOR}, DELETE and ARCHIVE with counts.
+     *
+     * @throws StorageFailedException the store failed (fail-stop)
+     */
+    public SweepReport sweep() {
+        return sweep(true, options.lifecycle().archive());
+    }
+
+    /** As {@link #sweep()}, only the expiry part (nothing archived). */
+    public SweepReport sweepExpired() {
+        return sweep(true, false);
+    }
+
+    /** As {@link #sweep()}, only the archive part (also when the option turns archiving off for the background sweeper). */
+    public SweepReport archive() {
+        return sweep(false, true);
+    }
+
+    private SweepReport sweep(boolean expire, boolean archive) {
+        ensureOpen();
+        LifecycleOptions l = options.lifecycle();
+        Instant started = options.clock().instant();
+        try {
+            var r = sweeper.sweep(new dev.engram.internal.lifecycle.Sweeper.Rules(expire, archive, l.archiveImportanceBelow(),
+                    l.archiveAfter()), () -> closed);
+            return new SweepReport(r.users(), r.deleted(), r.archived(), r.compacted(), r.failedUsers(), started,
+                    options.clock().instant());
+        } catch (IOException e) {
+            throw failed("sweep", e);
+        }
+    }
+
+    private boolean notExpired(Memory m) {
+        return m.expiresAt() == null || m.expiresAt().isAfter(options.clock().instant());
+    }
+
+    private java.util.concurrent.ScheduledExecutorService startSweeper() {
+        java.time.Duration period = options.lifecycle().sweepPeriod();
+        if (period.isZero()) return null;
+        var t = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon().name("engram-sweeper").unstarted(r));
+        long millis = Math.max(1, period.toMillis());
+        t.scheduleWithFixedDelay(() -> {
+            if (closed) return;
+            try {
+                SweepReport r = sweep();
+                if (r.expiredDeleted() + r.archived() + r.failedUsers() > 0) {
+                    LOG.log(System.Logger.Level.INFO, "sweep: " + r);
+                }
+            } catch (EngramClosedException e) {
+                // closing
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "sweep failed (retried next period): " + e.getMessage());
+            }
+        }, millis, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return t;
+    }
+
+    /** Stops the sweeper thread: no new sweep starts; a running one stops after its current user or batch. */
+    private void stopSweeper() {
+        if (sweepThread == null) return;
+        sweepThread.shutdown(); // no interrupt: a write in flight finishes (an interrupted WAL wait would fail the store)
+        try {
+            if (!sweepThread.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "the sweeper did not stop within 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     // ---------------------------------------------------------------- audit
@@ -721,6 +812,7 @@ public final class Engram implements AutoCloseable {
             closed = true;
         }
         pipeline.close();
+        stopSweeper();
         background.shutdownNow();
         flushAccess();
         try {

@@ -47,7 +47,8 @@ public record EngramOptions(
         double duplicateSimilarity,
         double updateSimilarity,
         double forgetSimilarity,
-        Clock clock) {
+        Clock clock,
+        LifecycleOptions lifecycle) {
 
     public EngramOptions {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -58,6 +59,7 @@ public record EngramOptions(
         Objects.requireNonNull(consistencyTimeout, "consistencyTimeout");
         Objects.requireNonNull(syncIngestTimeout, "syncIngestTimeout");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(lifecycle, "lifecycle");
         positive("cacheBytes", cacheBytes);
         positive("checkpointWalBytes", checkpointWalBytes);
         positive("maxMessages", maxMessages);
@@ -112,6 +114,7 @@ public record EngramOptions(
         private double updateSimilarity = 0.70;
         private double forgetSimilarity = 0.90;
         private Clock clock = Clock.systemUTC();
+        private LifecycleOptions lifecycle = LifecycleOptions.DEFAULTS;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -149,11 +152,21 @@ public record EngramOptions(
         /** The clock for timestamps (tests). */
         public Builder clock(Clock c) { clock = c; return this; }
 
+        // ---- lifecycle: expiry and archive (docs/privacy.md, "Expiry", "Archive")
+        /** Default time-to-live of new memories of {@code type} without their own expiry; null removes it. */
+        public Builder ttl(dev.engram.memory.MemoryType type, Duration d) { lifecycle = lifecycle.withTtl(Objects.requireNonNull(type, "type"), d); return this; }
+        /** How often the background sweeper runs (default 1 h); {@link Duration#ZERO}: no sweeper thread. */
+        public Builder sweepPeriod(Duration d) { lifecycle = lifecycle.withSweepPeriod(d); return this; }
+        /** The archive rule: on/off, importance below (default 0.3), unchanged for longer than (default 180 days). */
+        public Builder archive(boolean on, double importanceBelow, Duration after) { lifecycle = lifecycle.withArchive(on, importanceBelow, after); return this; }
+        /** All lifecycle settings at once. */
+        public Builder lifecycle(LifecycleOptions l) { lifecycle = Objects.requireNonNull(l, "lifecycle"); return this; }
+
         public EngramOptions build() {
             return new EngramOptions(dataDir, embedder, extractor, durability, cacheBytes, checkpointWalBytes,
                     recencyHalfLife, recencyWeight, importanceWeight, vectorWeight, maxMessages, maxMessageBytes,
                     maxRequestBytes, workers, queueCapacity, maxAttempts, retryBackoff, dedupWindow, consistencyTimeout,
-                    syncIngestTimeout, duplicateSimilarity, updateSimilarity, forgetSimilarity, clock);
+                    syncIngestTimeout, duplicateSimilarity, updateSimilarity, forgetSimilarity, clock, lifecycle);
         }
 
         /** Builds the options and opens the engine. */

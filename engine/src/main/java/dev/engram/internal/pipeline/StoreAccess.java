@@ -56,6 +56,16 @@ public interface StoreAccess extends AutoCloseable {
         return 0;
     }
 
+    /** Every user with stored state, without opening them (lifecycle sweeper); see {@code MemoryStore.users}. */
+    default List<UserId> users() throws IOException {
+        throw new UnsupportedOperationException("this store cannot list its users");
+    }
+
+    /** Rewrites the user's segments without the content of deleted memories; see {@code MemoryStore.compact}. */
+    default void compact(UserId user) throws IOException {
+        throw new UnsupportedOperationException("this store cannot compact");
+    }
+
     @Override
     void close() throws IOException;
 }

@@ -114,6 +114,16 @@ public final class StoreAccesses {
         }
 
         @Override
+        public List<UserId> users() throws IOException {
+            return store.users();
+        }
+
+        @Override
+        public void compact(UserId user) throws IOException {
+            store.compact(user);
+        }
+
+        @Override
         public List<byte[]> journal(UserId user) throws IOException {
             return store.read(user, s -> s.journal().stream().map(SegmentRecord.Journal::payload).toList());
         }

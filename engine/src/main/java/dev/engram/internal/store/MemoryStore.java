@@ -375,6 +375,45 @@ public final class MemoryStore implements AutoCloseable {
         }
     }
 
+    // ---------------------------------------------------------------- listing users (lifecycle sweeper)
+
+    /**
+     * Every user with state in this store: the user id of each {@code users/aa/bb/<h>/MANIFEST}
+     * (read alone, {@link UserDirectories#readManifest}; the store is not opened, so the LRU of
+     * open users is untouched) plus the users open now (one that never flushed has no manifest
+     * yet). A manifest that does not hash to its directory, or is damaged, is skipped. Cost: one
+     * directory walk and one small file read per user. Sorted by id; a user may be purged meanwhile.
+     */
+    public List<UserId> users() throws IOException {
+        checkOpen();
+        java.util.TreeSet<UserId> out = new java.util.TreeSet<>(java.util.Comparator.comparing(UserId::value));
+        if (root.isDirectory(UserDirectoryLayout.USERS)) {
+            try (Storage usersDir = root.subdirectory(UserDirectoryLayout.USERS)) {
+                for (String a : usersDir.list()) {
+                    if (a.length() != 2 || !usersDir.isDirectory(a)) continue;
+                    try (Storage da = usersDir.subdirectory(a)) {
+                        for (String b : da.list()) {
+                            if (b.length() != 2 || !da.isDirectory(b)) continue;
+                            try (Storage db = da.subdirectory(b)) {
+                                for (String h : db.list()) {
+                                    if (h.length() != 32 || !h.startsWith(a + b) || !db.isDirectory(h)) continue;
+                                    try (Storage dir = db.subdirectory(h)) {
+                                        UserDirectories.readManifest(dir).map(UserManifest::user)
+                                                .filter(u -> UserDirectoryLayout.hashName(u).equals(h)).ifPresent(out::add);
+                                    } catch (IOException | RuntimeException e) {
+                                        // damaged or vanishing (purged) directory: not listed; opening it would report it
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out.addAll(users.userIds());
+        return List.copyOf(out);
+    }
+
     /**
      * Flushes every user with unflushed records, writes the checkpoint marker, then truncates the
      * WAL up to {@code min(last LSN, sink.retainFromLsn() - 1)}. One checkpoint runs at a time.

@@ -282,6 +282,11 @@ final class OpenUsers {
         for (Handle h : toClose) close(h, false);
     }
 
+    /** The users with an entry now (open, opening or closing). */
+    synchronized List<UserId> userIds() {
+        return List.copyOf(handles.keySet());
+    }
+
     synchronized int openUsers() {
         return handles.size();
     }

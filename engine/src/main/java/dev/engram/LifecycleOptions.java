@@ -1,0 +1,64 @@
+package dev.engram;
+
+import dev.engram.memory.MemoryType;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Expiry and archive settings of an {@link Engram} (docs/privacy.md, "Expiry" and "Archive"):
+ * a default time-to-live per memory type, how often the background sweeper runs, and the archive
+ * rule. Immutable; set through {@link EngramOptions.Builder}.
+ *
+ * @param ttl                    default time-to-live per type, applied to a new memory (ingested or
+ *                               {@link Engram#add added}) that has no expiry of its own; absent: none
+ * @param sweepPeriod            how often the sweeper thread runs; {@link Duration#ZERO}: no thread
+ *                               ({@link Engram#sweep()} still works)
+ * @param archive                whether the sweep archives low-value memories
+ * @param archiveImportanceBelow a memory is archived only if its importance is below this
+ * @param archiveAfter           … and it was last changed longer ago than this
+ */
+public record LifecycleOptions(Map<MemoryType, Duration> ttl, Duration sweepPeriod, boolean archive,
+                               double archiveImportanceBelow, Duration archiveAfter) {
+    /** No TTL, a sweep every hour, archiving on: importance below 0.3, unchanged for 180 days. */
+    public static final LifecycleOptions DEFAULTS =
+            new LifecycleOptions(Map.of(), Duration.ofHours(1), true, 0.3, Duration.ofDays(180));
+
+    public LifecycleOptions {
+        ttl = Map.copyOf(ttl);
+        for (Map.Entry<MemoryType, Duration> e : ttl.entrySet()) {
+            if (e.getValue().isNegative() || e.getValue().isZero()) {
+                throw new IllegalArgumentException("ttl of " + e.getKey() + " must be positive, was " + e.getValue());
+            }
+        }
+        Objects.requireNonNull(sweepPeriod, "sweepPeriod");
+        Objects.requireNonNull(archiveAfter, "archiveAfter");
+        if (sweepPeriod.isNegative()) throw new IllegalArgumentException("sweepPeriod must be >= 0, was " + sweepPeriod);
+        if (archiveAfter.isNegative()) throw new IllegalArgumentException("archiveAfter must be >= 0, was " + archiveAfter);
+        if (!(archiveImportanceBelow >= 0 && archiveImportanceBelow <= 1)) {
+            throw new IllegalArgumentException("archiveImportanceBelow must be in [0, 1], was " + archiveImportanceBelow);
+        }
+    }
+
+    /** The default time-to-live of {@code type}, or null. */
+    public Duration ttl(MemoryType type) {
+        return ttl.get(type);
+    }
+
+    LifecycleOptions withTtl(MemoryType type, Duration d) {
+        Map<MemoryType, Duration> m = new EnumMap<>(MemoryType.class);
+        m.putAll(ttl);
+        if (d == null) m.remove(type);
+        else m.put(type, d);
+        return new LifecycleOptions(m, sweepPeriod, archive, archiveImportanceBelow, archiveAfter);
+    }
+
+    LifecycleOptions withSweepPeriod(Duration d) {
+        return new LifecycleOptions(ttl, d, archive, archiveImportanceBelow, archiveAfter);
+    }
+
+    LifecycleOptions withArchive(boolean on, double importanceBelow, Duration after) {
+        return new LifecycleOptions(ttl, sweepPeriod, on, importanceBelow, after);
+    }
+}
