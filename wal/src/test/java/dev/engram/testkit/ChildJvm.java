@@ -1,6 +1,11 @@
 package dev.engram.testkit;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -28,5 +33,53 @@ public final class ChildJvm {
         cmd.addAll(List.of("-Xmx" + heap, "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"), main.getName()));
         cmd.addAll(Arrays.asList(args));
         return cmd;
+    }
+
+    /** A started child JVM whose standard output lines a reader thread collects (stderr appended to a file). */
+    public static final class Run {
+        private final Process process;
+        private final List<String> lines = new ArrayList<>();
+        private final Thread reader;
+
+        private Run(Process process) {
+            this.process = process;
+            this.reader = Thread.ofPlatform().start(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.US_ASCII))) {
+                    for (String line; (line = r.readLine()) != null; ) {
+                        synchronized (lines) {
+                            lines.add(line);
+                        }
+                    }
+                } catch (IOException e) {
+                    // killed mid-line: what was read is kept
+                }
+            });
+        }
+
+        public static Run start(List<String> command, Path stderr) throws IOException {
+            return new Run(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(stderr.toFile())).start());
+        }
+
+        /** Waits until the child printed {@code n} lines, died, or {@code timeout} passed. */
+        public void awaitLines(int n, Duration timeout) throws InterruptedException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (System.nanoTime() < deadline && process.isAlive() && lineCount() < n) Thread.sleep(20);
+        }
+
+        public int lineCount() {
+            synchronized (lines) {
+                return lines.size();
+            }
+        }
+
+        /** Kills the child with SIGKILL (on POSIX), waits for it and for its output to be read; returns every line. */
+        public List<String> kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor();
+            reader.join();
+            synchronized (lines) {
+                return List.copyOf(lines);
+            }
+        }
     }
 }

@@ -12,9 +12,7 @@ import dev.engram.extraction.embed.Embedder;
 import dev.engram.memory.Memory;
 import dev.engram.memory.MemoryStatus;
 import dev.engram.memory.UserId;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -25,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real crash test of ingestion: a child JVM runs {@link Engram} on disk (SYNC) with several
@@ -101,34 +98,16 @@ public final class EngramCrashHarness {
             int threads = 1 + random.nextInt(3);
             long delayMs = 100 + random.nextInt(1500);
             Path err = dir.resolveSibling(dir.getFileName() + "-child.err");
-            Process p = new ProcessBuilder(childCommand(dir, runId, threads))
-                    .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile())).start();
-            List<String> lines = new ArrayList<>();
-            Thread reader = Thread.ofPlatform().start(() -> {
-                try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
-                    for (String line; (line = r.readLine()) != null; ) {
-                        synchronized (lines) {
-                            lines.add(line);
-                        }
-                    }
-                } catch (IOException e) {
-                    // killed mid-line
-                }
-            });
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-            while (System.nanoTime() < deadline && p.isAlive() && size(lines) < 2) Thread.sleep(20);
+            ChildJvm.Run child = ChildJvm.Run.start(childCommand(dir, runId, threads), err);
+            child.awaitLines(2, java.time.Duration.ofSeconds(120)); // START + one acknowledgment
             Thread.sleep(delayMs);
-            p.destroyForcibly(); // SIGKILL on POSIX
-            p.waitFor();
-            reader.join();
+            List<String> lines = child.kill();
             int acked = 0;
-            synchronized (lines) {
-                for (String line : lines) {
-                    String[] f = line.split(" ");
-                    if (f.length == 3 && f[0].equals("A")) {
-                        everAcked.put(f[2], UserId.of(f[1]));
-                        acked++;
-                    }
+            for (String line : lines) {
+                String[] f = line.split(" ");
+                if (f.length == 3 && f[0].equals("A")) {
+                    everAcked.put(f[2], UserId.of(f[1]));
+                    acked++;
                 }
             }
             verified = verify(dir, embedder, everAcked, problems); // every acknowledged ingestion so far, again
@@ -190,12 +169,6 @@ public final class EngramCrashHarness {
             }
         }
         return count;
-    }
-
-    private static int size(List<String> lines) {
-        synchronized (lines) {
-            return lines.size();
-        }
     }
 
     private static List<String> childCommand(Path dir, long runId, int threads) {

@@ -8,9 +8,7 @@ import dev.engram.memory.MemoryId;
 import dev.engram.memory.RandomMemories;
 import dev.engram.memory.UserId;
 import dev.engram.testkit.TestRandom;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real crash test of the memory store: a child JVM runs a random multi-user workload through
@@ -202,37 +199,18 @@ public final class MemoryStoreCrashHarness {
                 long delayMs = random.nextInt(5) == 0 ? random.nextInt(300) : 200 + random.nextInt(1500);
                 Path err = dir.resolveSibling(dir.getFileName() + "-child.err");
                 long errBefore = Files.exists(err) ? Files.size(err) : 0;
-                Process p = new ProcessBuilder(childCommand(dir, runId, threads))
-                        .redirectError(ProcessBuilder.Redirect.appendTo(err.toFile()))
-                        .start();
-                List<String> lines = new ArrayList<>();
-                Thread reader = Thread.ofPlatform().start(() -> {
-                    try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.US_ASCII))) {
-                        for (String line; (line = r.readLine()) != null; ) {
-                            synchronized (lines) {
-                                lines.add(line);
-                            }
-                        }
-                    } catch (IOException e) {
-                        // killed mid-line
-                    }
-                });
-                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-                while (System.nanoTime() < deadline && p.isAlive() && count(lines) < 2) Thread.sleep(20); // START + one ack
+                ChildJvm.Run child = ChildJvm.Run.start(childCommand(dir, runId, threads), err);
+                child.awaitLines(2, java.time.Duration.ofSeconds(60)); // START + one ack
                 Thread.sleep(delayMs);
-                p.destroyForcibly(); // SIGKILL on POSIX
-                p.waitFor();
-                reader.join();
+                List<String> lines = child.kill();
                 if (Files.exists(err) && Files.size(err) > errBefore) {
                     String text = Files.readString(err).substring((int) errBefore);
                     if (text.contains("Exception")) problems.add("cycle " + cycle + ": the child failed: " + text.lines().limit(5).toList());
                 }
                 List<String[]> acks = new ArrayList<>();
-                synchronized (lines) {
-                    for (String line : lines) {
-                        String[] f = line.split(" ");
-                        if (f.length >= 4 && f[0].length() == 1 && "PDJEX".contains(f[0])) acks.add(f);
-                    }
+                for (String line : lines) {
+                    String[] f = line.split(" ");
+                    if (f.length >= 4 && f[0].length() == 1 && "PDJEX".contains(f[0])) acks.add(f);
                 }
                 if (acks.isEmpty()) problems.add("cycle " + cycle + ": the child acknowledged nothing (" + lines.size() + " lines)");
                 acked += acks.stream().filter(f -> !f[0].equals("X")).count();
@@ -358,12 +336,6 @@ public final class MemoryStoreCrashHarness {
             }
         }
         return b;
-    }
-
-    private static int count(List<String> lines) {
-        synchronized (lines) {
-            return lines.size();
-        }
     }
 
     private static List<String> childCommand(Path dir, long runId, int threads) {
