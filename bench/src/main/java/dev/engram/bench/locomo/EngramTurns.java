@@ -80,7 +80,12 @@ class EngramTurns implements RetrievalSystem {
         return embeddings.embed(s.turns().get(i).document());
     }
 
-    /** The query text handed to the retriever (the BM25 side); the question's vector is always of the question. */
+    /** The text the query vector is embedded from: the question. */
+    String queryVectorText(LocomoData.Question q) {
+        return q.question();
+    }
+
+    /** The query text handed to the retriever (the BM25 side). */
     String queryText(LocomoData.Question q) {
         return q.question();
     }
@@ -108,7 +113,7 @@ class EngramTurns implements RetrievalSystem {
 
     RetrievalResult query(LocomoData.Question q, Integer budget) {
         RetrievalQuery query = new RetrievalQuery(queryText(q), LIMIT, budget, null, now, null, mmr);
-        return retriever.retrieve(store, query, embeddings.embed(q.question()));
+        return retriever.retrieve(store, query, embeddings.embed(queryVectorText(q)));
     }
 
     static List<EvidenceRecall.Retrieved> toRetrieved(RetrievalResult r) {

@@ -76,6 +76,19 @@ final class Variants {
                 return contextEmbedding(embeddings, s, i, Context.BLEND);
             }
         });
+        // The query vector embedded from the question without its question words.
+        out.add(new EngramTurns("q:turns", e, a, d) {
+            @Override
+            String queryVectorText(LocomoData.Question q) {
+                return strippedQuestion(q);
+            }
+        });
+        out.add(new EngramExtracted("q:extracted", e, a, d, false) {
+            @Override
+            String queryVectorText(LocomoData.Question q) {
+                return strippedQuestion(q);
+            }
+        });
         out.add(new EngramTurns("v:prefix-packing", e, a, d) {
             @Override
             public List<EvidenceRecall.Retrieved> retrieve(LocomoData.Question q, int tokenBudget) {
@@ -83,6 +96,11 @@ final class Variants {
             }
         });
         return out;
+    }
+
+    static String strippedQuestion(LocomoData.Question q) {
+        String s = dev.engram.internal.retrieval.QueryWords.strip(q.question(), dev.engram.internal.retrieval.QueryWords.QUESTION_WORDS);
+        return s.isBlank() ? q.question() : s;
     }
 
     /** How a turn's stored embedding takes in its neighbours (the content stays the turn alone). */
@@ -134,6 +152,10 @@ final class Variants {
                 for (int i = 0; i < s.turns().size(); i++) pairs.add(withNext(s, i));
             }
         }
-        return Map.of("turns-next", pairs);
+        List<String> stripped = new ArrayList<>();
+        for (LocomoData.Conversation c : data) {
+            for (LocomoData.Question q : c.questions()) if (q.scored()) stripped.add(strippedQuestion(q));
+        }
+        return Map.of("turns-next", pairs, "questions-stripped", stripped);
     }
 }
