@@ -54,7 +54,7 @@ import javax.crypto.spec.SecretKeySpec;
  *
  * <h2>Durability</h2>
  * Every append is written at once; mutating actions (ingest, add, update, delete, purge, export,
- * import) are fsynced before {@link #append} returns, reads (search, context) are fsynced with
+ * import) are fsynced before {@link #append} returns, reads (search, which includes context) are fsynced with
  * the next mutating entry or {@link #close()} — a power cut may lose the last read entries. A torn
  * last entry is cut off at open; damage before it refuses to open.
  *
@@ -158,7 +158,7 @@ public final class AuditLog implements AutoCloseable {
         byte[] hash = link(seq, at.toEpochMilli(), lastHash, bodyHash);
         byte[] entry = encode(seq, at.toEpochMilli(), lastHash, bodyHash, hash, false, body);
         out.write(entry);
-        boolean mutating = action != Action.SEARCH && action != Action.CONTEXT;
+        boolean mutating = action != Action.SEARCH;
         if (mutating) {
             out.sync();
             unsynced = false;

@@ -66,6 +66,10 @@ final class Reconciler {
         final List<Decision> decisions = new ArrayList<>();
         final Map<MemoryId, Memory> latest = new HashMap<>();
         final Map<MemoryId, float[]> vectors = new HashMap<>();
+        // Stored vectors of the store's memories read so far, and its ACTIVE set: the store does not
+        // change while a plan is made (it is made inside one read).
+        final Map<MemoryId, float[]> storedVectors = new HashMap<>();
+        RoaringBitmap activeInStore;
         final Map<String, MemoryId> slots;
         final UserId user;
         final String sessionId;
@@ -186,11 +190,15 @@ final class Reconciler {
             double s = dot(plan.vectors.get(m.id()), vector);
             if (best == null || s > best.score) best = new Match(m, s);
         }
-        RoaringBitmap active = store.withBitmaps(b -> b.withStatus(MemoryStatus.ACTIVE).clone());
-        if (active.isEmpty()) return best;
-        for (UserStore.Hit h : store.vectorSearch(vector, 3, active)) {
+        if (plan.activeInStore == null) plan.activeInStore = store.withBitmaps(b -> b.withStatus(MemoryStatus.ACTIVE).clone());
+        if (plan.activeInStore.isEmpty()) return best;
+        for (UserStore.Hit h : store.vectorSearch(vector, 3, plan.activeInStore)) {
             Memory m = plan.latest.getOrDefault(h.memory().id(), h.memory());
             if (m.status() != MemoryStatus.ACTIVE || plan.latest.containsKey(m.id()) && !plan.vectors.containsKey(m.id())) continue;
+            if (!plan.latest.containsKey(m.id()) && !plan.storedVectors.containsKey(m.id())) {
+                float[] stored = store.embedding(h.ordinal());
+                if (stored != null) plan.storedVectors.put(m.id(), stored);
+            }
             if (best == null || h.score() > best.score) best = new Match(m, h.score());
         }
         return best;
@@ -207,8 +215,10 @@ final class Reconciler {
         return m;
     }
 
+    /** The memory's vector: planned, else as stored, else (a slot holder found by id) its text embedded again. */
     private float[] vectorOf(Memory m, Plan plan) {
         float[] v = plan.vectors.get(m.id());
+        if (v == null) v = plan.storedVectors.get(m.id());
         return v != null ? v : embed.apply(m.content());
     }
 
