@@ -1,6 +1,7 @@
 /**
- * The Engram server: REST/JSON over the embedded engine (Helidon SE, virtual threads), API keys
- * scoped to an app, Prometheus metrics, and the {@code engram} command line. Nothing is exported:
+ * The Engram server: REST/JSON and MCP over the embedded engine (Helidon SE, virtual threads), API
+ * keys scoped to an app, Prometheus metrics, and the {@code engram} command line (with {@code
+ * engram mcp}, MCP over stdio). Nothing is exported:
  * the server is run, not linked against.
  */
 module dev.engram.server {
@@ -14,6 +15,8 @@ module dev.engram.server {
     requires micrometer.core;
     requires micrometer.registry.prometheus;
     requires java.net.http;
+    requires io.modelcontextprotocol.sdk.mcp.core;
+    requires reactor.core;
     requires jdk.unsupported;
 
     opens dev.engram.server.cli to info.picocli;

@@ -26,6 +26,11 @@ public final class Body {
         this.prefix = prefix;
     }
 
+    /** A body over an already parsed object (the arguments of an MCP tool call); errors name fields from the top. */
+    public static Body of(ObjectNode node) {
+        return new Body(node, "");
+    }
+
     private String name(String field) {
         return prefix + field;
     }

@@ -9,6 +9,8 @@ import dev.engram.OverloadedException;
 import dev.engram.StorageFailedException;
 import dev.engram.memory.EngramException;
 import dev.engram.memory.ValidationException;
+import dev.engram.server.mcp.EngramMcp;
+import dev.engram.server.mcp.McpHttpTransport;
 import io.helidon.http.DirectHandler;
 import io.helidon.http.HeaderNames;
 import io.helidon.http.RequestException;
@@ -28,7 +30,9 @@ import java.util.Optional;
 /**
  * The HTTP server around one {@link Engram}: Helidon SE (a virtual thread per request) with a
  * single catch-all handler that dispatches through {@link Router}, so every answer — including
- * 404, 405, 413 and transport-level 400s — is JSON in the documented error shape.
+ * 404, 405, 413 and transport-level 400s — is JSON in the documented error shape. Serves the
+ * REST API ({@link Api}) and MCP at {@code POST /mcp} ({@link EngramMcp}), both over one
+ * {@link MemoryService} and behind the same API-key check.
  *
  * <p>Lifecycle: {@link #start} listens; {@link #close} stops accepting, waits for requests in
  * flight (bounded), then closes the engine if the server owns it. Thread-safe.
@@ -42,6 +46,7 @@ public final class EngramServer implements AutoCloseable {
     private final ServerMetrics metrics;
     private final Router router = new Router();
     private final byte[] openapi;
+    private final EngramMcp.Http mcp;
     private volatile boolean ready = true;
     private WebServer web;
 
@@ -63,7 +68,24 @@ public final class EngramServer implements AutoCloseable {
             c.res.header(HeaderNames.CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8");
             c.res.send(metrics.scrape().getBytes(StandardCharsets.UTF_8));
         });
-        new Api(engram, metrics).register(router);
+        MemoryService service = new MemoryService(engram, metrics);
+        new Api(service, metrics).register(router);
+        this.mcp = EngramMcp.http(service, config.keys().isEmpty());
+        router.add("POST", "/mcp", Router.Access.KEY, this::mcp);
+    }
+
+    /** MCP over Streamable HTTP (stateless): authenticated like any REST call, the caller's app passed on. */
+    private void mcp(Call c) {
+        byte[] body = c.body();
+        McpHttpTransport.Reply reply = mcp.transport().post(c.app, name -> c.header(name).orElse(null), body);
+        c.status = reply.status();
+        c.res.status(reply.status());
+        if (reply.body() == null) {
+            c.res.send();
+        } else {
+            c.res.header(HeaderNames.CONTENT_TYPE, "application/json");
+            c.res.send(reply.body());
+        }
     }
 
     /**
@@ -256,7 +278,11 @@ public final class EngramServer implements AutoCloseable {
             if (web != null) web.stop();
         } finally {
             web = null;
-            if (ownsEngram) engram.close();
+            try {
+                mcp.close();
+            } finally {
+                if (ownsEngram) engram.close();
+            }
         }
     }
 }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code engram} command line: {@code serve}, and {@code ingest}/{@code search} against a running server. */
 @Command(name = "engram", mixinStandardHelpOptions = true, version = "engram 0.1.0",
         description = "Long-term memory for AI agents.",
-        subcommands = {ServeCommand.class, IngestCommand.class, SearchCommand.class})
+        subcommands = {ServeCommand.class, IngestCommand.class, SearchCommand.class, McpCommand.class})
 public final class EngramCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
