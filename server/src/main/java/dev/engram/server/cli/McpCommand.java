@@ -12,7 +12,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.regex.Pattern;
@@ -25,7 +24,7 @@ import picocli.CommandLine.Option;
  * embedded engine. Standard output carries only JSON-RPC: everything else the process prints
  * (logs, warnings) goes to standard error. Serves until standard input ends, then closes the
  * engine; a data directory can be open in one process at a time, so stop {@code engram serve}
- * on the same directory first.
+ * on the same directory first ({@link DataDirectoryLock} refuses a second {@code engram mcp}).
  */
 @Command(name = "mcp", mixinStandardHelpOptions = true,
         description = "Serve the memory tools over MCP on stdin/stdout, on a local data directory.")
@@ -51,20 +50,37 @@ public final class McpCommand implements java.util.concurrent.Callable<Integer> 
             System.err.println("engram mcp: --app must match " + ApiKeys.APP_PATTERN);
             return 2;
         }
-        Engram engram;
+        dev.engram.wal.Durability durable;
         try {
-            var options = Engram.builder(data).durability(Durabilities.parse(durability));
-            Files.createDirectories(data);
-            engram = options.open();
+            durable = Durabilities.parse(durability);
         } catch (IllegalArgumentException e) {
             System.err.println("engram mcp: " + e.getMessage());
             return 2;
-        } catch (Exception e) {
-            System.err.println("engram mcp: cannot open " + data + ": " + e.getMessage());
+        }
+        DataDirectoryLock lock;
+        try {
+            lock = DataDirectoryLock.acquire(data);
+        } catch (IllegalStateException e) {
+            System.err.println("engram mcp: " + e.getMessage());
+            return 1;
+        } catch (IOException e) {
+            System.err.println("engram mcp: cannot lock " + data + ": " + e.getMessage());
             return 1;
         }
-        System.err.println("engram mcp: serving app '" + app + "' from " + data.toAbsolutePath().normalize() + " on stdin/stdout");
-        return serve(engram, app, new FileInputStream(FileDescriptor.in), protocol);
+        try (lock) {
+            Engram engram;
+            try {
+                engram = Engram.builder(data).durability(durable).open();
+            } catch (RuntimeException e) {
+                System.err.println("engram mcp: cannot open " + data + ": " + e.getMessage());
+                return 1;
+            }
+            System.err.println("engram mcp: serving app '" + app + "' from " + data.toAbsolutePath().normalize() + " on stdin/stdout");
+            return serve(engram, app, new FileInputStream(FileDescriptor.in), protocol);
+        } catch (IOException e) {
+            System.err.println("engram mcp: releasing the lock of " + data + ": " + e.getMessage());
+            return 1;
+        }
     }
 
     /** Serves until {@code in} ends, then closes the server and {@code engram}. */

@@ -107,6 +107,8 @@ public final class McpHttpTransport implements McpStatelessServerTransport {
         if (h == null) return error(503, null, McpSchema.ErrorCodes.INTERNAL_ERROR, "the MCP server is not started");
         return switch (message) {
             case McpSchema.JSONRPCRequest request -> {
+                String invalid = invalidParams(request);
+                if (invalid != null) yield error(200, request.id(), McpSchema.ErrorCodes.INVALID_PARAMS, invalid);
                 try {
                     McpSchema.JSONRPCResponse response = h.handleRequest(context, request)
                             .contextWrite(c -> c.put(McpTransportContext.KEY, context))
@@ -114,6 +116,10 @@ public final class McpHttpTransport implements McpStatelessServerTransport {
                     yield json(200, response);
                 } catch (McpError e) {
                     yield json(200, McpSchema.JSONRPCResponse.error(request.id(), e.getJsonRpcError()));
+                } catch (IllegalArgumentException | ClassCastException e) {
+                    // the SDK could not bind the params to the method's request type
+                    yield error(200, request.id(), McpSchema.ErrorCodes.INVALID_PARAMS,
+                            "invalid params for " + clean(request.method()) + ": " + clean(rootMessage(e)));
                 } catch (RuntimeException e) {
                     LOG.log(System.Logger.Level.ERROR, "MCP request " + clean(request.method()) + " failed", e);
                     yield error(500, request.id(), McpSchema.ErrorCodes.INTERNAL_ERROR, "internal error (logged by the server)");
@@ -132,6 +138,26 @@ public final class McpHttpTransport implements McpStatelessServerTransport {
             default -> error(400, null, McpSchema.ErrorCodes.INVALID_REQUEST,
                     "this server accepts requests and notifications, not responses");
         };
+    }
+
+    /**
+     * Why a request's params cannot be what its method needs, or null. Checked here for the tool
+     * call (the one method with caller-shaped params) so a client gets a message naming the field.
+     */
+    static String invalidParams(McpSchema.JSONRPCRequest request) {
+        if (!McpSchema.METHOD_TOOLS_CALL.equals(request.method())) return null;
+        if (!(request.params() instanceof Map<?, ?> params)) return "params: expected an object with name and arguments";
+        if (!(params.get("name") instanceof String)) return "params.name: expected the tool's name as a string";
+        Object arguments = params.get("arguments");
+        if (arguments != null && !(arguments instanceof Map)) return "params.arguments: expected an object";
+        return null;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) root = root.getCause();
+        String m = root.getMessage();
+        return m == null ? root.getClass().getSimpleName() : m.lines().findFirst().orElse(m);
     }
 
     private Reply json(int status, Object value) {

@@ -86,6 +86,15 @@ class McpStdioTest {
         try {
             assertEquals(0, ok(call(c, MemoryTools.LIST, "user_id", "alice")).get("memories").size());
             assertTrue(text(call(c, MemoryTools.GET, "user_id", "alice", "memory_id", id)).startsWith("not_found:"));
+            // while it runs, a second engram mcp on the same directory refuses to start (one WAL writer)
+            Path err = data.resolveSibling(data.getFileName() + "-second.err");
+            Process second = new ProcessBuilder(ChildJvm.command(EngramCli.class, "512m", "mcp", "--data", data.toString()))
+                    .redirectError(err.toFile()).start();
+            second.getOutputStream().close();
+            assertTrue(second.waitFor(180, java.util.concurrent.TimeUnit.SECONDS), "the second server did not exit");
+            assertEquals(1, second.exitValue());
+            String message = java.nio.file.Files.readString(err);
+            assertTrue(message.contains("in use by another Engram process"), message);
         } finally {
             c.closeGracefully();
         }
