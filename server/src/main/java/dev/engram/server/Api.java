@@ -8,18 +8,11 @@ import dev.engram.IngestRequest;
 import dev.engram.IngestionStatus;
 import dev.engram.ListRequest;
 import dev.engram.MemoryPage;
-import dev.engram.MemoryUpdate;
 import dev.engram.Message;
-import dev.engram.NewMemory;
-import dev.engram.PromptContext;
-import dev.engram.Retrieval;
-import dev.engram.RetrieveRequest;
-import dev.engram.RetrievedMemory;
 import dev.engram.extraction.extract.Role;
 import dev.engram.memory.Memory;
 import dev.engram.memory.MemoryId;
 import dev.engram.memory.MemoryStatus;
-import dev.engram.memory.MemoryType;
 import dev.engram.memory.UserId;
 import io.helidon.http.HeaderNames;
 import java.io.BufferedOutputStream;
@@ -27,11 +20,7 @@ import java.io.OutputStream;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The {@code /v1} handlers: JSON in, engine call, JSON out. The memory operations (search,

@@ -36,6 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
 class McpHttpTest {
     static final String KEY_A = "mcp-key-for-app-a-012345";
     static final String KEY_B = "mcp-key-for-app-b-012345";
+    static final String ADMIN = "mcp-admin-key-0123456789";
     EngramServer server;
     McpSyncClient a;
     McpSyncClient b;
@@ -44,7 +45,7 @@ class McpHttpTest {
     void start(@TempDir Path dir) {
         Engram engram = Fixture.engram(dir);
         server = EngramServer.start(engram, true,
-                ServerConfig.loopback().withKeys(ApiKeys.parse(KEY_A + " app-a\n" + KEY_B + " app-b\n", "test")));
+                ServerConfig.loopback().withKeys(ApiKeys.parse(KEY_A + " app-a\n" + KEY_B + " app-b\n" + ADMIN + " ops admin\n", "test")));
         a = client(server.port(), KEY_A);
         b = client(server.port(), KEY_B);
     }
@@ -57,8 +58,13 @@ class McpHttpTest {
     }
 
     static McpSyncClient client(int port, String key) {
+        return client(port, key, null);
+    }
+
+    static McpSyncClient client(int port, String key, String app) {
         HttpRequest.Builder request = HttpRequest.newBuilder();
         if (key != null) request.header("Authorization", "Bearer " + key);
+        if (app != null) request.header("X-Engram-App", app);
         HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + port)
                 .endpoint("/mcp").requestBuilder(request).build();
         McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(60)).build();
@@ -198,6 +204,19 @@ class McpHttpTest {
         try (Http rest = new Http(server.port()).withKey(KEY_B)) {
             assertEquals(404, rest.get("/v1/users/dana/memories/" + id).status());
         }
+    }
+
+    @Test
+    void anAdminKeyActsInTheAppItNamesAndOtherKeysCannot() {
+        String id = ok(call(a, MemoryTools.ADD, "user_id", "fay", "content", "Fay plays the cello.")).get("id").asText();
+        McpSyncClient admin = client(server.port(), ADMIN, "app-a");
+        try {
+            assertEquals("Fay plays the cello.", ok(call(admin, MemoryTools.GET, "user_id", "fay", "memory_id", id)).get("content").asText());
+        } finally {
+            admin.close();
+        }
+        // B's key naming app-a is refused at the HTTP level (403), as for REST
+        assertThrows(RuntimeException.class, () -> client(server.port(), KEY_B, "app-a").close());
     }
 
     @Test
