@@ -99,4 +99,32 @@ class McpStdioTest {
             c.closeGracefully();
         }
     }
+
+    /** Raw stdio: stdout carries only JSON-RPC lines, and the end of stdin is a clean exit (0). */
+    @Test
+    void stdoutIsOnlyJsonRpcAndEndOfInputExitsCleanly(@TempDir Path data) throws Exception {
+        Path err = data.resolveSibling(data.getFileName() + ".err");
+        Process p = new ProcessBuilder(ChildJvm.command(EngramCli.class, "1g", "mcp", "--data", data.toString()))
+                .redirectError(err.toFile()).start();
+        try (var in = new java.io.PrintStream(p.getOutputStream(), true, java.nio.charset.StandardCharsets.UTF_8);
+                var out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(), java.nio.charset.StandardCharsets.UTF_8))) {
+            in.println("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                    + "\"capabilities\":{},\"clientInfo\":{\"name\":\"test\",\"version\":\"1\"}}}");
+            in.println("{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+            in.println("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+            List<JsonNode> lines = new java.util.ArrayList<>();
+            for (String line; lines.size() < 2 && (line = out.readLine()) != null; ) {
+                lines.add(Json.MAPPER.readTree(line)); // throws if anything but JSON reached stdout
+            }
+            assertEquals(2, lines.size(), "answers before stdout closed: " + lines + "; stderr: " + java.nio.file.Files.readString(err));
+            JsonNode list = lines.get(0).path("id").asInt() == 2 ? lines.get(0) : lines.get(1);
+            assertEquals(7, list.path("result").path("tools").size(), list.toString());
+            in.close(); // end of input: the server closes the engine and exits
+            assertTrue(p.waitFor(120, java.util.concurrent.TimeUnit.SECONDS), "did not exit after stdin closed");
+            assertEquals(0, p.exitValue(), java.nio.file.Files.readString(err));
+            assertEquals(null, out.readLine(), "nothing after the answers");
+        } finally {
+            p.destroyForcibly();
+        }
+    }
 }
