@@ -13,6 +13,7 @@ module dev.engram.server {
     requires info.picocli;
     requires micrometer.core;
     requires micrometer.registry.prometheus;
+    requires io.prometheus.metrics.model;
     requires java.net.http;
     requires jdk.unsupported;
 
