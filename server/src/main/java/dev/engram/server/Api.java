@@ -40,8 +40,7 @@ import java.util.regex.Pattern;
  * app cannot name another app's user. Thread-safe (stateless apart from the engine and metrics).
  */
 final class Api {
-    static final String USER_PATTERN = "[A-Za-z0-9._-]{1,100}";
-    private static final Pattern USER = Pattern.compile(USER_PATTERN);
+    static final String USER_PATTERN = Tenancy.USER_PATTERN;
     private static final int MAX_MESSAGES_PARSED = 1000;
 
     private final Engram engram;
@@ -92,11 +91,11 @@ final class Api {
 
     /** The engine user for the path's user_id within the caller's app. */
     static UserId user(Call c) {
-        String u = c.param("user_id");
-        if (u == null || !USER.matcher(u).matches() || u.equals(".") || u.equals("..")) {
-            throw ApiException.badRequest("user_id: must match " + USER_PATTERN + " (and not be '.' or '..')");
+        try {
+            return Tenancy.user(c.param("user_id"), c.app);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
         }
-        return UserId.of(u + "@" + c.app);
     }
 
     private static MemoryId memoryId(Call c) {
