@@ -61,6 +61,8 @@ final class ServerMetrics {
                         Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(300))
                 .register(registry);
         registry.getPrometheusRegistry().register(new EngineCollector(engram));
+        // every outcome from the start (at 0), so rate() and the alert on 429s work before the first one
+        for (String outcome : new String[] {"accepted", "replayed", "rejected", "overloaded"}) ingestCounter(outcome);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -92,8 +94,12 @@ final class ServerMetrics {
     }
 
     void ingest(String outcome) {
-        Counter.builder("engram.ingest.requests").description("Ingest requests by outcome")
-                .tag("outcome", outcome).register(registry).increment();
+        ingestCounter(outcome).increment();
+    }
+
+    private Counter ingestCounter(String outcome) {
+        return Counter.builder("engram.ingest.requests").description("Ingest requests by outcome")
+                .tag("outcome", outcome).register(registry);
     }
 
     void response(int status) {
