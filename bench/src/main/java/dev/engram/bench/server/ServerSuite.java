@@ -88,7 +88,7 @@ public final class ServerSuite {
             row("all", all, seconds);
             System.out.printf("errors=%d (non-2xx or transport; of them overloaded(429)=%d) pending_ingestions_at_end=%d%n",
                     errors.get(), overloaded.get(), engram.pendingIngestions());
-            System.out.printf("RESULT server search_p99_ms=%.1f rps=%.0f errors=%d p99_ms=%.1f ingest_p99_ms=%.1f overloaded=%d%n",
+            System.out.printf(java.util.Locale.ROOT, "RESULT server search_p99_ms=%.1f rps=%.0f errors=%d p99_ms=%.1f ingest_p99_ms=%.1f overloaded=%d%n",
                     ms(s, 99), rps, errors.get(), ms(all, 99), ms(i, 99), overloaded.get());
         } finally {
             try (Stream<Path> walk = Files.walk(dir)) {
