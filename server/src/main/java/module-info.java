@@ -12,8 +12,10 @@ module dev.engram.server {
     requires io.helidon.common.uri;
     requires com.fasterxml.jackson.databind;
     requires info.picocli;
+    requires me.tongfei.progressbar;
     requires micrometer.core;
     requires micrometer.registry.prometheus;
+    requires io.prometheus.metrics.model;
     requires java.net.http;
     requires io.modelcontextprotocol.sdk.mcp.core;
     requires reactor.core;

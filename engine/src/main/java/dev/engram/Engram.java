@@ -795,6 +795,54 @@ public final class Engram implements AutoCloseable {
         return options.dataDir();
     }
 
+    // ---------------------------------------------------------------- stats (metrics)
+
+    /** How old the per-user memory count distribution of {@link #stats()} may be. */
+    public static final java.time.Duration STATS_USER_REFRESH = java.time.Duration.ofSeconds(15);
+    private static final double[] USER_MEMORY_BOUNDS = {0, 1, 10, 100, 1_000, 10_000, 100_000};
+    private static final double[] NO_FSYNC_BOUNDS = {};
+    private final Object userCountsLock = new Object();
+    private EngramStats.Histogram userCounts;
+    private long userCountsAt;
+
+    /**
+     * The engine's operational figures (for metrics): ingestion outcomes, WAL fsync latency and the
+     * distribution of memories per user. Cheap: counters and fixed buckets, except the per-user
+     * distribution, recomputed from the catalog and the open users at most every
+     * {@link #STATS_USER_REFRESH}. Thread-safe; also after {@link #close} (the last figures).
+     */
+    public EngramStats stats() {
+        Pipeline.Counters c = pipeline.counters();
+        EngramStats.Histogram syncs = store.walSyncs();
+        if (syncs == null) syncs = new dev.engram.internal.store.Buckets(NO_FSYNC_BOUNDS).snapshot();
+        return new EngramStats(c.accepted(), c.applied(), c.failed(), c.productive(), c.memories(), syncs, userMemoryCounts());
+    }
+
+    private EngramStats.Histogram userMemoryCounts() {
+        synchronized (userCountsLock) {
+            long now = System.nanoTime();
+            if (userCounts != null && (closed || now - userCountsAt < STATS_USER_REFRESH.toNanos())) return userCounts;
+            var b = new dev.engram.internal.store.Buckets(USER_MEMORY_BOUNDS);
+            try {
+                store.forEachMemoryCount((u, n) -> b.record(n));
+            } catch (IOException | RuntimeException e) {
+                LOG.log(System.Logger.Level.DEBUG, "per-user memory counts unavailable: " + e);
+            }
+            userCounts = b.snapshot();
+            userCountsAt = now;
+            return userCounts;
+        }
+    }
+
+    /**
+     * Why the engine stopped writing (fail-stop after an I/O failure: {@link StorageFailedException}
+     * from every write until reopened), or empty while it works. Thread-safe.
+     */
+    public Optional<String> storageFailure() {
+        Throwable t = store.failure();
+        return t == null ? Optional.empty() : Optional.of(String.valueOf(t));
+    }
+
     /** Ingestions accepted and not yet applied or failed. */
     public int pendingIngestions() {
         return pipeline.pending();

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The {@code /v1} handlers: JSON in, engine call, JSON out. The memory operations (search,
@@ -56,6 +57,7 @@ final class Api {
         r.add("DELETE", "/v1/users/{user_id}/memories/{memory_id}", k, this::delete);
         r.add("GET", "/v1/users/{user_id}/memories/{memory_id}/history", k, this::history);
         r.add("GET", "/v1/users/{user_id}/export", k, this::export);
+        r.add("POST", "/v1/users/{user_id}/import", k, this::importUser);
         r.add("DELETE", "/v1/users/{user_id}", k, this::purge);
     }
 
@@ -63,6 +65,7 @@ final class Api {
     private void purge(Call c) {
         UserId user = user(c);
         dev.engram.PurgeReceipt p = engram.purge(user);
+        metrics.purged(p.duration());
         ObjectNode o = Json.object();
         o.put("user_pseudonym", p.userPseudonym());
         o.put("memories", p.memories());
@@ -206,27 +209,49 @@ final class Api {
         c.send(200, o);
     }
 
-    /** Every memory of the user, every status, one JSON object per line, read page by page. */
+    /**
+     * The engine's export (docs/privacy.md, "Export"; format {@code engram.export/1}): every memory
+     * that is not deleted, one line each, its current version, or every version with
+     * {@code ?all_versions=true}. What {@code POST …/import} takes back.
+     */
     private void export(Call c) throws Exception {
         UserId user = user(c);
-        // Read the first page before committing to 200, so an engine failure is still a JSON error.
-        MemoryPage first = engram.list(ListRequest.of(user).status(MemoryStatus.ACTIVE).limit(ListRequest.MAX_LIMIT));
+        String all = c.query("all_versions").orElse("false");
+        if (!all.equals("true") && !all.equals("false")) throw ApiException.badRequest("all_versions: must be true or false");
+        // A cheap read first, so an engine refusal (closed, purge in progress) is still a JSON error.
+        engram.list(ListRequest.of(user).status(MemoryStatus.ACTIVE).limit(1));
         c.status = 200;
         c.res.status(200);
         c.res.header(HeaderNames.CONTENT_TYPE, "application/x-ndjson");
         try (OutputStream out = new BufferedOutputStream(c.res.outputStream(), 64 * 1024)) {
-            for (MemoryStatus s : MemoryStatus.values()) {
-                MemoryPage page = s == MemoryStatus.ACTIVE ? first
-                        : engram.list(ListRequest.of(user).status(s).limit(ListRequest.MAX_LIMIT));
-                while (true) {
-                    for (Memory m : page.memories()) {
-                        out.write(Json.bytes(Views.memory(m)));
-                        out.write('\n');
-                    }
-                    if (page.nextCursor() == null) break;
-                    page = engram.list(ListRequest.of(user).status(s).limit(ListRequest.MAX_LIMIT).cursor(page.nextCursor()));
-                }
-            }
+            engram.export(user, all.equals("true"), out);
         }
+    }
+
+    /**
+     * Imports NDJSON in the export format into the user ({@link Engram#importUser}): each line is
+     * validated and written on its own. A bad line is a 400 naming it; the lines before it were
+     * imported, nothing from it on. The body is bounded like every other ({@code --max-body-bytes}):
+     * larger imports are sent in several requests (the CLI does).
+     */
+    private void importUser(Call c) {
+        UserId user = user(c);
+        String type = c.header("Content-Type").orElse("").split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        if (!type.equals("application/x-ndjson")) {
+            throw new ApiException(415, "unsupported_media_type", "send the body as application/x-ndjson (one exported memory per line)");
+        }
+        byte[] body = c.body();
+        try {
+            java.nio.charset.StandardCharsets.UTF_8.newDecoder().decode(java.nio.ByteBuffer.wrap(body));
+        } catch (java.nio.charset.CharacterCodingException e) {
+            throw ApiException.badRequest("the body is not valid UTF-8");
+        }
+        long imported;
+        try {
+            imported = engram.importUser(user, new java.io.ByteArrayInputStream(body));
+        } catch (dev.engram.ImportFormatException e) {
+            throw ApiException.badRequest(Json.clean(e.getMessage()) + " (the lines before it were imported, nothing from it on)");
+        }
+        c.send(200, Json.object().put("imported", imported));
     }
 }

@@ -129,11 +129,34 @@ public final class EngramServer implements AutoCloseable {
         return engram;
     }
 
+    /**
+     * 200 while serving; 503 {@code status: "stopping"} while shutting down; 503 {@code status:
+     * "failed"} with {@code error: {code: "storage_failed", message}} once the engine stopped writing
+     * after an I/O failure (fail-stop: only a restart after fixing the disk recovers).
+     */
     private void health(Call c) {
         boolean up = ready;
-        ObjectNode o = Json.object().put("status", up ? "ok" : "stopping").put("live", true).put("ready", up);
+        java.util.Optional<String> failure = safeFailure();
+        ObjectNode o = Json.object();
+        if (up && failure.isPresent()) {
+            o.put("status", "failed").put("live", true).put("ready", false);
+            o.putObject("error").put("code", "storage_failed")
+                    .put("message", Json.clean("writes stopped after an I/O failure (restart after fixing the disk): " + failure.get()));
+            o.put("pending_ingestions", safePending());
+            c.send(503, o);
+            return;
+        }
+        o.put("status", up ? "ok" : "stopping").put("live", true).put("ready", up);
         o.put("pending_ingestions", up ? safePending() : 0);
         c.send(up ? 200 : 503, o);
+    }
+
+    private java.util.Optional<String> safeFailure() {
+        try {
+            return engram.storageFailure();
+        } catch (RuntimeException e) {
+            return java.util.Optional.empty();
+        }
     }
 
     private int safePending() {

@@ -22,7 +22,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * The memory operations of the server, independent of the transport: the REST handlers
@@ -37,8 +36,7 @@ import java.util.regex.Pattern;
  * from the request. Thread-safe.
  */
 public final class MemoryService {
-    public static final String USER_PATTERN = "[A-Za-z0-9._-]{1,100}";
-    private static final Pattern USER = Pattern.compile(USER_PATTERN);
+    public static final String USER_PATTERN = Tenancy.USER_PATTERN;
     /** The fields of a memory a caller may set (add) or change (update). */
     static final String[] MEMORY_FIELDS = {"content", "type", "importance", "categories", "metadata", "event_time", "expires_at"};
 
@@ -67,10 +65,11 @@ public final class MemoryService {
      * @throws ApiException (400) if {@code userId} is missing or does not match {@value #USER_PATTERN}
      */
     public static UserId user(String app, String userId) {
-        if (userId == null || !USER.matcher(userId).matches() || userId.equals(".") || userId.equals("..")) {
-            throw ApiException.badRequest("user_id: must match " + USER_PATTERN + " (and not be '.' or '..')");
+        try {
+            return Tenancy.user(userId, app);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
         }
-        return UserId.of(userId + "@" + app);
     }
 
     /** A memory id from a request; a missing or malformed one is a 400 (the engine's ValidationException). */

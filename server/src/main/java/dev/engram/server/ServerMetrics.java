@@ -19,7 +19,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * The server's Prometheus metrics (docs/operations.md lists them with their meaning):
  * retrieval latency with p50/p95/p99 and histogram buckets, relevance scores of returned
- * memories, ingest requests by outcome, the extraction queue depth and HTTP responses by status.
+ * memories and their age, ingest requests by outcome, the extraction queue depth, HTTP responses
+ * by status, purge completion time, and the engine's own figures ({@link EngineCollector}:
+ * ingestion outcomes for extraction coverage, WAL fsync latency, memories per user).
  * Thread-safe.
  */
 final class ServerMetrics {
@@ -27,6 +29,8 @@ final class ServerMetrics {
     private final Timer retrieval;
     private final Timer retrievalQuantiles;
     private final DistributionSummary relevance;
+    private final DistributionSummary servedAge;
+    private final Timer purge;
 
     ServerMetrics(Engram engram) {
         retrieval = Timer.builder("engram.retrieval")
@@ -45,6 +49,20 @@ final class ServerMetrics {
                 .description("Score of each memory returned by a retrieval")
                 .publishPercentiles(0.5, 0.95)
                 .register(registry);
+        servedAge = DistributionSummary.builder("engram.served.memory.age")
+                .description("Age of each memory returned by a retrieval (since its last update, else its creation)")
+                .baseUnit("seconds")
+                .serviceLevelObjectives(60, 600, 3_600, 6 * 3_600, 86_400, 7 * 86_400, 30 * 86_400, 90 * 86_400, 365 * 86_400)
+                .register(registry);
+        purge = Timer.builder("engram.purge")
+                .description("Completion time of user purges (DELETE /v1/users/{id}), from the engine's receipt")
+                .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250),
+                        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(5),
+                        Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(300))
+                .register(registry);
+        registry.getPrometheusRegistry().register(new EngineCollector(engram));
+        // every outcome from the start (at 0), so rate() and the alert on 429s work before the first one
+        for (String outcome : new String[] {"accepted", "replayed", "rejected", "overloaded"}) ingestCounter(outcome);
         new JvmMemoryMetrics().bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -63,12 +81,25 @@ final class ServerMetrics {
     void retrieved(long nanos, List<RetrievedMemory> memories) {
         retrieval.record(nanos, TimeUnit.NANOSECONDS);
         retrievalQuantiles.record(nanos, TimeUnit.NANOSECONDS);
-        for (RetrievedMemory m : memories) relevance.record(m.score());
+        long now = System.currentTimeMillis();
+        for (RetrievedMemory m : memories) {
+            relevance.record(m.score());
+            java.time.Instant t = m.memory().updatedAt() != null ? m.memory().updatedAt() : m.memory().createdAt();
+            if (t != null) servedAge.record(Math.max(0, now - t.toEpochMilli()) / 1000.0);
+        }
+    }
+
+    void purged(Duration took) {
+        purge.record(took);
     }
 
     void ingest(String outcome) {
-        Counter.builder("engram.ingest.requests").description("Ingest requests by outcome")
-                .tag("outcome", outcome).register(registry).increment();
+        ingestCounter(outcome).increment();
+    }
+
+    private Counter ingestCounter(String outcome) {
+        return Counter.builder("engram.ingest.requests").description("Ingest requests by outcome")
+                .tag("outcome", outcome).register(registry);
     }
 
     void response(int status) {

@@ -16,10 +16,10 @@ import java.util.Map;
  * {@code null} for absent times). The engine's user id ({@code user@app}) is never shown: a
  * caller sees only its own {@code user_id}. Stateless.
  */
-final class Views {
+public final class Views {
     private Views() {}
 
-    static ObjectNode memory(Memory m) {
+    public static ObjectNode memory(Memory m) {
         ObjectNode o = Json.object();
         o.put("id", m.id().toString());
         o.put("content", m.content());
@@ -47,7 +47,7 @@ final class Views {
         return o;
     }
 
-    static ObjectNode retrieved(RetrievedMemory r) {
+    public static ObjectNode retrieved(RetrievedMemory r) {
         ObjectNode o = memory(r.memory());
         o.put("score", r.score());
         ScoreParts p = r.parts();
@@ -62,13 +62,13 @@ final class Views {
         return o;
     }
 
-    static ArrayNode retrievedList(List<RetrievedMemory> list) {
+    public static ArrayNode retrievedList(List<RetrievedMemory> list) {
         ArrayNode a = Json.MAPPER.createArrayNode();
         for (RetrievedMemory r : list) a.add(retrieved(r));
         return a;
     }
 
-    static ObjectNode ingestion(IngestionStatus s) {
+    public static ObjectNode ingestion(IngestionStatus s) {
         ObjectNode o = Json.object();
         o.put("ingestion_id", s.id());
         o.put("status", s.state().name().toLowerCase());

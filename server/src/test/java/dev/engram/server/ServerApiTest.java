@@ -160,7 +160,23 @@ class ServerApiTest {
         assertEquals("application/x-ndjson", e.header("Content-Type"));
         List<String> lines = e.body().lines().toList();
         assertEquals(2, lines.size(), e.body());
-        for (String line : lines) assertTrue(line.startsWith("{\"id\":"), line);
+        for (String line : lines) assertTrue(line.startsWith("{\"format\":\"engram.export/1\",\"id\":"), line);
+        // the export of every version imports back (into another user), and a bad line is a 400 naming it
+        Http.Res all = http.get("/v1/users/dave/export?all_versions=true");
+        assertEquals(200, all.status(), all.body());
+        assertTrue(all.body().lines().count() > lines.size(), "dave's first memory was patched: " + all.body());
+        assertEquals(400, http.get("/v1/users/dave/export?all_versions=yes").status());
+        Http.Res imp = http.send(http.builder("/v1/users/dave2/import").header("Content-Type", "application/x-ndjson")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(all.body())));
+        assertEquals(200, imp.status(), imp.body());
+        assertEquals(all.body().lines().count(), imp.json().get("imported").asLong(), imp.body());
+        assertEquals(2, http.get("/v1/users/dave2/memories").json().get("memories").size());
+        Http.Res bad = http.send(http.builder("/v1/users/dave3/import").header("Content-Type", "application/x-ndjson")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(all.body().lines().findFirst().orElseThrow() + "\n{\"format\":\"engram.export/1\"}\n")));
+        assertEquals(400, bad.status(), bad.body());
+        assertTrue(bad.json().path("error").path("message").asText().contains("line 2:"), bad.body());
+        assertEquals(1, http.get("/v1/users/dave3/memories").json().get("memories").size(), "the line before the bad one is in");
+        assertEquals(415, http.post("/v1/users/dave3/import", lines.get(0)).status());
 
         assertEquals(204, http.delete(path).status());
         assertEquals(404, http.delete(path).status());

@@ -3,6 +3,7 @@ package dev.engram.wal;
 import dev.engram.io.Storage;
 import java.nio.file.Path;
 import java.util.Objects;
+import java.util.function.LongConsumer;
 
 /**
  * How to open a {@link Wal}: where (a directory, or any {@link Storage}), segment size, maximum
@@ -25,6 +26,7 @@ public final class WalOptions {
     private final int maxRecordSize;
     private final Durability durability;
     private final boolean salvage;
+    private final LongConsumer syncListener;
 
     private WalOptions(Builder b) {
         this.directory = b.directory;
@@ -33,6 +35,7 @@ public final class WalOptions {
         this.maxRecordSize = b.maxRecordSize;
         this.durability = b.durability;
         this.salvage = b.salvage;
+        this.syncListener = b.syncListener;
     }
 
     /** Options for a log in {@code directory} (created if needed; the log owns and closes its storage). */
@@ -74,6 +77,14 @@ public final class WalOptions {
         return salvage;
     }
 
+    /**
+     * Called after each fsync of a segment file with its duration in nanoseconds (for a latency
+     * histogram), or null. See {@link Builder#syncListener}.
+     */
+    public LongConsumer syncListener() {
+        return syncListener;
+    }
+
     @Override
     public String toString() {
         return "WalOptions[" + (directory != null ? directory : storage) + ", segmentSize=" + segmentSize
@@ -88,6 +99,7 @@ public final class WalOptions {
         private int maxRecordSize = DEFAULT_MAX_RECORD_SIZE;
         private Durability durability = Durability.SYNC;
         private boolean salvage;
+        private LongConsumer syncListener;
 
         private Builder(Path directory, Storage storage) {
             this.directory = directory;
@@ -118,6 +130,17 @@ public final class WalOptions {
         /** Salvage mode: open a log with mid-log damage by dropping everything from the damage on (reported). */
         public Builder salvage(boolean salvage) {
             this.salvage = salvage;
+            return this;
+        }
+
+        /**
+         * Observes fsync latency: {@code listener} is called on the log's writer thread (or an
+         * appending thread leading a group commit) after each fsync of a segment file that
+         * succeeded, with its duration in nanoseconds. It must be fast and thread-safe; what it
+         * throws is ignored. Null (the default): nothing is called.
+         */
+        public Builder syncListener(LongConsumer listener) {
+            this.syncListener = listener;
             return this;
         }
 

@@ -240,6 +240,23 @@ class WalBasicsTest {
     }
 
     @Test
+    void syncListenerSeesEveryFsyncAndItsFailureIsIgnored() throws Exception {
+        java.util.concurrent.ConcurrentLinkedQueue<Long> seen = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicBoolean throwNext = new java.util.concurrent.atomic.AtomicBoolean(true);
+        try (Wal wal = Wal.open(WalOptions.builder(dir).syncListener(n -> {
+            seen.add(n);
+            if (throwNext.getAndSet(false)) throw new IllegalStateException("observer bug");
+        }).build())) {
+            for (int i = 0; i < 20; i++) wal.append(1, payload(i, 32));
+            WalStats stats = wal.stats();
+            assertEquals(stats.syncs(), seen.size(), "one call per fsync: " + stats);
+            assertTrue(seen.stream().allMatch(n -> n >= 0), seen.toString());
+            assertEquals(stats.syncNanos(), seen.stream().mapToLong(Long::longValue).sum());
+            assertEquals(20, readAll(wal).size(), "a throwing listener does not fail the log");
+        }
+    }
+
+    @Test
     void segmentHeaderIsFramed() throws Exception {
         try (Wal wal = Wal.open(WalOptions.builder(dir).build())) {
             wal.append(1, new byte[] {1, 2, 3});

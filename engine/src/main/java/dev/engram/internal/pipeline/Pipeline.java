@@ -76,6 +76,12 @@ public final class Pipeline implements AutoCloseable {
     private boolean closed;
     private final List<Ingestion> replayed = new ArrayList<>();
     private final List<Thread> workers = new ArrayList<>();
+    // Outcome counters since open (metrics: extraction coverage); see counters().
+    private final java.util.concurrent.atomic.LongAdder acceptedCount = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder appliedCount = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder failedCount = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder productiveCount = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder memoriesCount = new java.util.concurrent.atomic.LongAdder();
 
     public Pipeline(StoreAccess store, Extractor extractor, Embedder embedder, PipelineSettings settings, Clock clock,
                     Supplier<MemoryId> memoryIds) {
@@ -166,6 +172,7 @@ public final class Pipeline implements AutoCloseable {
                 throw e;
             }
             in = in.withLsn(lsn);
+            acceptedCount.increment();
             l.accepted(in);
             synchronized (lock) {
                 enqueue(in, false);
@@ -315,6 +322,19 @@ public final class Pipeline implements AutoCloseable {
     }
 
     /** Ingestions accepted and not yet finished. */
+    /**
+     * Ingestion outcomes since this pipeline started: accepted (new, not idempotent replays),
+     * applied, failed, applied with at least one memory version written, and memory versions
+     * written by applied ingestions. Ingestions replayed from the WAL at open count when they
+     * finish, not as accepted. Thread-safe; the five values are read one after the other.
+     */
+    public record Counters(long accepted, long applied, long failed, long productive, long memories) {}
+
+    /** The current {@link Counters}. */
+    public Counters counters() {
+        return new Counters(acceptedCount.sum(), appliedCount.sum(), failedCount.sum(), productiveCount.sum(), memoriesCount.sum());
+    }
+
     public int pending() {
         synchronized (lock) {
             return pending;
@@ -461,6 +481,13 @@ public final class Pipeline implements AutoCloseable {
             return false;
         }
         l.finished(note, in, kept);
+        if (note.kind() == IngestionCodec.APPLIED) {
+            appliedCount.increment();
+            memoriesCount.add(note.memories().size());
+            if (!note.memories().isEmpty()) productiveCount.increment();
+        } else {
+            failedCount.increment();
+        }
         return true;
     }
 

@@ -66,6 +66,19 @@ public interface StoreAccess extends AutoCloseable {
         throw new UnsupportedOperationException("this store cannot compact");
     }
 
+    /** The first I/O failure that stopped writes for good (fail-stop), or null while writes work. */
+    default Throwable failure() {
+        return null;
+    }
+
+    /** Latency of the WAL's fsyncs in seconds, or null if this store does not measure it. */
+    default dev.engram.EngramStats.Histogram walSyncs() {
+        return null;
+    }
+
+    /** Calls {@code f} with each known user's live memory count (cheap: catalog and open users). The default reports none. */
+    default void forEachMemoryCount(java.util.function.ObjLongConsumer<UserId> f) throws IOException {}
+
     @Override
     void close() throws IOException;
 }

@@ -3,6 +3,7 @@ package dev.engram.internal.pipeline;
 import dev.engram.EngramOptions;
 import dev.engram.internal.lexical.TextAnalyzer;
 import dev.engram.internal.segment.SegmentRecord;
+import dev.engram.internal.store.Buckets;
 import dev.engram.internal.store.MemoryStore;
 import dev.engram.internal.store.UserStore;
 import dev.engram.memory.UserId;
@@ -15,6 +16,9 @@ import java.util.function.Function;
 
 /** The production {@link StoreAccess}: the WAL-backed {@link MemoryStore} under the data directory. */
 public final class StoreAccesses {
+    /** Upper bounds of the WAL fsync latency buckets, seconds (100 µs to 2.5 s, then +Inf). */
+    static final double[] FSYNC_BOUNDS = {0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5};
+
     private StoreAccesses() {}
 
     /** Opens the store under {@code options.dataDir()}; WAL events replayed at open go to {@code sink}. */
@@ -22,6 +26,7 @@ public final class StoreAccesses {
         MemoryStore.Options o = MemoryStore.Options.defaults().withDurability(options.durability())
                 .withOpenUsersMaxBytes(options.cacheBytes()).withCheckpointWalBytes(options.checkpointWalBytes());
         TextAnalyzer analyzer = new TextAnalyzer();
+        Buckets syncs = new Buckets(FSYNC_BOUNDS);
         try {
             MemoryStore store = MemoryStore.open(options.dataDir(), analyzer, o, new MemoryStore.EventSink() {
                 @Override
@@ -38,8 +43,13 @@ public final class StoreAccesses {
                 public void relocate(long upToLsn) throws IOException {
                     sink.relocate(upToLsn);
                 }
+
+                @Override
+                public void walSynced(long nanos) {
+                    syncs.record(nanos / 1e9);
+                }
             });
-            return new Adapter(store, analyzer);
+            return new Adapter(store, analyzer, syncs);
         } catch (IOException | RuntimeException e) {
             analyzer.close();
             throw e;
@@ -48,7 +58,7 @@ public final class StoreAccesses {
 
     /** Wraps an open {@link MemoryStore} (tests open theirs on fault-injecting storage). */
     public static StoreAccess of(MemoryStore store) {
-        return new Adapter(store, null);
+        return new Adapter(store, null, null);
     }
 
     private static final class Adapter implements StoreAccess {
@@ -57,10 +67,12 @@ public final class StoreAccesses {
         private final TextAnalyzer analyzer;
         // Users known to exist (a directory never disappears except by purge, which forgets it here).
         private final Set<UserId> known = ConcurrentHashMap.newKeySet();
+        private final Buckets syncs; // null: not measured
 
-        Adapter(MemoryStore store, TextAnalyzer analyzer) {
+        Adapter(MemoryStore store, TextAnalyzer analyzer, Buckets syncs) {
             this.store = store;
             this.analyzer = analyzer;
+            this.syncs = syncs;
         }
 
         @Override
@@ -121,6 +133,21 @@ public final class StoreAccesses {
         @Override
         public void compact(UserId user) throws IOException {
             store.compact(user);
+        }
+
+        @Override
+        public Throwable failure() {
+            return store.failure();
+        }
+
+        @Override
+        public dev.engram.EngramStats.Histogram walSyncs() {
+            return syncs == null ? null : syncs.snapshot();
+        }
+
+        @Override
+        public void forEachMemoryCount(java.util.function.ObjLongConsumer<UserId> f) {
+            store.forEachMemoryCount(f);
         }
 
         @Override

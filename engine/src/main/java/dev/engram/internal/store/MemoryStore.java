@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -132,6 +133,9 @@ public final class MemoryStore implements AutoCloseable {
          */
         default void relocate(long upToLsn) throws IOException {}
 
+        /** An fsync of the WAL took {@code nanos} (stores opened on a directory; for metrics). The default does nothing. */
+        default void walSynced(long nanos) {}
+
         /** A sink that ignores events and needs none. */
         EventSink NONE = new EventSink() {
             @Override
@@ -194,7 +198,8 @@ public final class MemoryStore implements AutoCloseable {
                 root.subdirectory(WAL_DIRECTORY).close();
                 root.syncDirectory(); // the log's directory entry is durable before any record goes into it
             }
-            WalOptions wal = WalOptions.builder(dataDir.resolve(WAL_DIRECTORY)).durability(options.durability()).build();
+            WalOptions wal = WalOptions.builder(dataDir.resolve(WAL_DIRECTORY)).durability(options.durability())
+                    .syncListener(sink::walSynced).build();
             MemoryStore store = open(root, true, wal, analyzer, options, sink);
             store.catalog = CatalogKeeper.start(dataDir, store.wal::lastLsn);
             store.users.listen(store.catalog);
@@ -595,6 +600,39 @@ public final class MemoryStore implements AutoCloseable {
         return new Stats(users.openUsers(), users.residentBytes(), users.evictions(), checkpointer.walBytesSinceCheckpoint(),
                 checkpointer.checkpoints(),
                 wal.lastLsn(), m.appliedLsn(), m.truncatedLsn(), replayedRecords, replayedEvents, recoveryMillis);
+    }
+
+    /**
+     * Calls {@code f} with the live memory count of each user the catalog knows (when it has
+     * opened) and of each open user (its current count, which the catalog may not have yet).
+     * Users whose count the catalog does not know are skipped. Reads no segment.
+     */
+    public void forEachMemoryCount(java.util.function.ObjLongConsumer<UserId> f) {
+        Map<UserId, Long> open = new HashMap<>();
+        for (Map.Entry<UserId, UserStore> e : users.openStores().entrySet()) {
+            try {
+                open.put(e.getKey(), e.getValue().summary().liveMemories());
+            } catch (RuntimeException closing) {
+                // evicted while we looked: the catalog has its count
+            }
+        }
+        Optional<dev.engram.internal.catalog.UserCatalog> c;
+        try {
+            c = catalog(0);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            c = Optional.empty();
+        }
+        if (c.isPresent()) {
+            try {
+                c.get().forEach((u, entry) -> {
+                    if (!open.containsKey(u) && entry.liveMemories() >= 0) f.accept(u, entry.liveMemories());
+                });
+            } catch (RuntimeException closedOrBroken) {
+                // the catalog is closing or damaged (rebuilt at the next open): report the open users only
+            }
+        }
+        open.forEach((u, n) -> f.accept(u, n));
     }
 
     /** The first I/O failure kept by the fail-stop holder, or null. */

@@ -88,6 +88,15 @@ final class OpenUsers {
         this.failStop = failStop;
     }
 
+    /** The users open now and their stores (a snapshot; a store may close right after). */
+    synchronized java.util.Map<UserId, UserStore> openStores() {
+        java.util.Map<UserId, UserStore> out = new java.util.HashMap<>();
+        for (Handle h : handles.values()) {
+            if (h.state == State.OPEN && h.store != null) out.put(h.user, h.store);
+        }
+        return out;
+    }
+
     /** The user's store, opened or created as needed, pinned until {@link #release}. */
     Handle acquire(UserId user) throws IOException {
         while (true) {

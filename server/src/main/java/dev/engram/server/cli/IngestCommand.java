@@ -1,18 +1,24 @@
 package dev.engram.server.cli;
 
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.engram.wal.Durability;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code engram ingest --user alice "I moved to Lisbon."}: sends one turn to a running server. */
-@Command(name = "ingest", mixinStandardHelpOptions = true, description = "Send conversation text to a running server.")
+/** {@code engram ingest --user alice "I moved to Lisbon."}: sends one turn. */
+@Command(name = "ingest", mixinStandardHelpOptions = true, description = {
+        "Send conversation text (one message) to a server, or into a data directory.",
+        "With --data the turn is applied (extracted) before the command returns."},
+        exitCodeListHeading = "%nExit codes:%n", exitCodeList = {"0:done", "1:failed (message on stderr)", "2:bad usage"})
 public final class IngestCommand implements Callable<Integer> {
     @Mixin
-    ClientOptions client;
+    Target target;
+
+    @Option(names = "--user", required = true, description = "user id")
+    String user;
 
     @Option(names = "--session", description = "session id")
     String session;
@@ -20,19 +26,17 @@ public final class IngestCommand implements Callable<Integer> {
     @Option(names = "--role", defaultValue = "user", description = "user, assistant, system or tool (default ${DEFAULT-VALUE})")
     String role;
 
-    @Option(names = "--wait", description = "answer once extraction has applied the turn")
+    @Option(names = "--wait", description = "with --url: answer once extraction has applied the turn")
     boolean wait;
 
-    @Parameters(arity = "1..*", description = "the text (several words are joined with spaces)")
+    @Parameters(arity = "1..*", paramLabel = "TEXT", description = "the text (several words are joined with spaces)")
     String[] words;
 
     @Override
     public Integer call() throws Exception {
-        JsonMapper json = new JsonMapper();
-        ObjectNode body = json.createObjectNode();
-        if (session != null) body.put("session_id", session);
-        body.putArray("messages").addObject().put("role", role).put("content", String.join(" ", words));
-        if (wait) body.put("wait", true);
-        return client.post("turns", json.writeValueAsString(body));
+        try (Backend b = target.open(Durability.SYNC)) {
+            Output.json(b.ingest(user, session, List.of(new Backend.Msg(role, String.join(" ", words), null, null, null)), wait));
+        }
+        return 0;
     }
 }

@@ -105,6 +105,68 @@ class ServerKillTest {
         }
     }
 
+    /**
+     * SIGTERM twice in a row while clients ingest: the second signal ends the process at once (130)
+     * if the graceful close has not finished yet (else the first one exits 0); either way every
+     * ingestion acknowledged before is there after a restart, and gets applied.
+     */
+    @Test
+    void secondSignalExitsAtOnceWithoutLosingAcknowledgedIngestions(@TempDir Path dir) throws Exception {
+        Path data = dir.resolve("data");
+        Map<String, String> acked = new ConcurrentHashMap<>();
+        try (HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
+            Child first = Child.start(data);
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicInteger next = new AtomicInteger();
+            ExecutorService pool = Executors.newFixedThreadPool(4);
+            for (int t = 0; t < 4; t++) {
+                pool.submit(() -> {
+                    while (!stop.get()) {
+                        int i = next.getAndIncrement();
+                        try {
+                            HttpResponse<String> r = ingest(client, first.port, "s" + i, i);
+                            if (r.statusCode() == 202 || r.statusCode() == 200) acked.put("s" + i, JSON.readTree(r.body()).get("ingestion_id").asText());
+                        } catch (IOException | InterruptedException e) {
+                            return null; // the server went away: not acknowledged
+                        }
+                    }
+                    return null;
+                });
+            }
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (acked.size() < 40 && System.nanoTime() < until) Thread.sleep(20);
+            String pid = Long.toString(first.process.pid());
+            assertEquals(0, new ProcessBuilder("kill", "-TERM", pid).start().waitFor());
+            new ProcessBuilder("kill", "-TERM", pid).start().waitFor(); // may find it gone already
+            assertTrue(first.process.waitFor(60, TimeUnit.SECONDS), "no exit after two SIGTERMs");
+            int code = first.process.exitValue();
+            assertTrue(code == 130 || code == 0, "exit " + code);
+            stop.set(true);
+            pool.shutdown();
+            assertTrue(pool.awaitTermination(60, TimeUnit.SECONDS));
+            assertTrue(acked.size() >= 10, "too few acknowledged: " + acked.size());
+
+            Child second = Child.start(data);
+            try {
+                HttpResponse<String> s = post(client, second.port, "/v1/users/kuser/memories/search",
+                        "{\"query\":\"locker code\",\"consistency\":\"session\"}", null);
+                assertEquals(200, s.statusCode(), s.body());
+                for (Map.Entry<String, String> e : acked.entrySet()) {
+                    HttpResponse<String> st = client.send(HttpRequest.newBuilder(URI.create(second.base() + "/v1/users/kuser/ingestions/" + e.getValue()))
+                            .build(), HttpResponse.BodyHandlers.ofString());
+                    assertEquals(200, st.statusCode(), "acknowledged ingestion " + e + " lost: " + st.body());
+                    assertEquals("applied", JSON.readTree(st.body()).get("status").asText(), st.body());
+                }
+            } finally {
+                second.process.destroy();
+                assertTrue(second.process.waitFor(60, TimeUnit.SECONDS), "no exit after SIGTERM");
+            }
+            assertEquals(0, second.process.exitValue(), "graceful shutdown exits 0");
+            System.out.println("two SIGTERMs: exit " + code + (code == 130 ? " (the second cut the close short)" : " (closed before the second)")
+                    + "; " + acked.size() + " acknowledged, all present after restart");
+        }
+    }
+
     static HttpResponse<String> ingest(HttpClient client, int port, String key, int i) throws IOException, InterruptedException {
         return post(client, port, "/v1/users/kuser/turns",
                 "{\"session_id\":\"s\",\"messages\":[{\"role\":\"user\",\"content\":\"Note " + i + ": my locker code is " + (1000 + i) + ".\"}]}", key);

@@ -442,6 +442,14 @@ public final class LogWriter {
         syncNanos = syncNanos + (t1 - t0);
         lastSyncNanos = t1;
         durableLsn = lastWrittenLsn;
+        java.util.function.LongConsumer listener = options.syncListener();
+        if (listener != null) {
+            try {
+                listener.accept(t1 - t0);
+            } catch (RuntimeException ignored) {
+                // an observer's failure is not the log's
+            }
+        }
     }
 
     /** Seals the active segment (always fsynced, whatever the mode) and starts the next one. */
