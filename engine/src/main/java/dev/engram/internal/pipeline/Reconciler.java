@@ -196,7 +196,10 @@ final class Reconciler {
         return null;
     }
 
-    /** Plans validated advice: deletions and endings first, then the new memory, then the versions of kept ones. */
+    /**
+     * Plans validated advice: the actions on existing targets (DELETE, NOOP, UPDATE) in the advice's
+     * order, then the new memory of an ADD or SUPERSEDE, once the slot its superseded target held is released.
+     */
     private List<Decision> apply(List<ReconcileDecision> answer, Map<String, Memory> offered, Candidate c, float[] vector,
                                  Plan plan) {
         List<Decision> out = new ArrayList<>();
@@ -204,7 +207,8 @@ final class Reconciler {
             Memory target = d.targetId() == null ? null : offered.get(d.targetId());
             switch (d.action()) {
                 case DELETE -> out.add(retract(target, plan));
-                case NOOP -> out.add(reinforce(target, c, plan));
+                // A retraction's NOOP is "nothing to retract": the target must not cite the retracting turn.
+                case NOOP -> out.add(c.retraction() ? new Decision(Action.NOOP, null, null) : reinforce(target, c, plan));
                 case UPDATE -> {
                     plan.put(next(target, plan).content(d.text()).source(merge(target.source(), c, plan))
                             .importance(Math.max(target.importance(), c.importance()))
