@@ -16,6 +16,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -48,6 +49,21 @@ class IngestionCodecTest {
         assertEquals(in, IngestionCodec.readAccepted(bytes, 3));
     }
 
+    /**
+     * {@link #sample()} as the version-1 codec (commit 8514411, before ingestion metadata) wrote it:
+     * produced by running that commit's {@code IngestionCodec.accepted}.
+     */
+    static final String SAMPLE_V1 = "410100000005696e672d3100000005616c6963650100000003732d3101000000056b65792d310000000069f47d42"
+            + "075bcd1500000002000000027431000100000005416c6963650000002049206c69766520696e204c6973626f6e2e20f09f8c8a20c39c6e"
+            + "c3af636f64650000000069f47d42075bcd150000000274320100000000000000000069f47d43075bcd15";
+
+    @Test
+    void aVersionOneEventWrittenByTheOldCodecDecodes() throws IOException {
+        Ingestion back = IngestionCodec.readAccepted(HexFormat.of().parseHex(SAMPLE_V1), 42);
+        assertEquals(sample(), back);
+        assertEquals(Map.of(), back.metadata());
+    }
+
     /** An accepted event written before ingestion metadata (version 1, the layout of its javadoc) still decodes. */
     @Test
     void aVersionOneEventStillDecodes() throws IOException {
@@ -75,6 +91,7 @@ class IngestionCodecTest {
             out.writeInt(t.timestamp().getNano());
         }
         byte[] v1 = bytes.toByteArray();
+        assertArrayEquals(HexFormat.of().parseHex(SAMPLE_V1), v1, "the layout above is what version 1 wrote");
         Ingestion back = IngestionCodec.readAccepted(v1, 42);
         assertEquals(in, back);
         assertEquals(Map.of(), back.metadata());
