@@ -153,6 +153,47 @@ class LlmReconcileTest {
         }
     }
 
+    @Test
+    void modelUpdateWritesANewVersionWithItsText() throws IOException {
+        extracting(Map.of("I work at a bakery.", memory("The user works at a bakery.", "FACT", null, "t1", false),
+                "I bake sourdough there on weekends.", memory("The user bakes sourdough on weekends.", "FACT", null, "t2", false)));
+        server.onReconcile(in -> decision("UPDATE", firstOfferedId(in), "The user works at a bakery and bakes sourdough there on weekends."));
+        try (Engram e = open(llm)) {
+            say(e, ALICE, "t1", "I work at a bakery.");
+            Memory bakery = active(e, ALICE).getFirst();
+            say(e, ALICE, "t2", "I bake sourdough there on weekends.");
+            List<Memory> live = active(e, ALICE);
+            assertEquals(1, live.size(), live.toString());
+            Memory now = live.getFirst();
+            assertEquals(bakery.id(), now.id());
+            assertEquals(2, now.version());
+            assertEquals("The user works at a bakery and bakes sourdough there on weekends.", now.content());
+            assertEquals(List.of("t1", "t2"), now.source().turnIds());
+            // The new text was embedded: a query close to it finds it by its vector.
+            Retrieval r = e.retrieve(RetrieveRequest.of(ALICE, "sourdough on weekends"));
+            assertEquals(now.id(), r.memories().getFirst().memory().id());
+            assertEquals(1L, e.reconcileOutcomes().get("model"));
+        }
+    }
+
+    /** A later candidate of the same ingestion is offered the memory an earlier one just planned, and may supersede it. */
+    @Test
+    void adviceMayTargetAMemoryPlannedEarlierInTheSameIngestion() throws IOException {
+        server.onExtract(in -> "{\"memories\": [" + item("The user lives in Porto.", "user.location") + ", "
+                + item("The user lives in Braga.", "user.location") + "]}");
+        server.onReconcile(in -> decision("SUPERSEDE", firstOfferedId(in), in.path("candidate").path("text").asText()));
+        try (Engram e = open(llm)) {
+            say(e, ALICE, "t2", "I lived in Porto, but now I live in Braga.");
+            assertEquals(1, server.reconcileInputs().size(), "the first candidate had nothing to reconcile against");
+            List<Memory> live = active(e, ALICE);
+            assertEquals(1, live.size(), live.toString());
+            assertEquals("The user lives in Braga.", live.getFirst().content());
+            Memory porto = e.list(ListRequest.of(ALICE).status(MemoryStatus.SUPERSEDED)).memories().getFirst();
+            assertEquals(live.getFirst().id(), porto.supersededBy());
+            assertEquals(List.of(1L, 2L), e.history(ALICE, porto.id()).stream().map(m -> (long) m.version()).toList());
+        }
+    }
+
     /** Garbage, a made-up target, a target of a memory not offered: the rules decide, the ingestion applies. */
     @ParameterizedTest(name = "[{index}] {0}")
     @ValueSource(strings = {"not json at all", "{\"decisions\": []}", "UNKNOWN_TARGET", "{\"decisions\": [{\"action\": \"MERGE\"}]}"})
