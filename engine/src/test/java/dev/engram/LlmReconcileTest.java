@@ -35,6 +35,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -129,6 +130,28 @@ class LlmReconcileTest {
             assertNotNull(ended.validTo());
             assertEquals(lisbon.id(), ended.supersededBy());
             assertEquals(1L, e.reconcileOutcomes().get("model"));
+        }
+    }
+
+    /** The same through the production store (WAL, segments, indexes) and a restart: the advice's versions are durable. */
+    @Test
+    void modelSupersedeOnTheRealStoreSurvivesARestart(@TempDir Path dir) throws IOException {
+        extracting(Map.of("I live in Paris.", memory("The user lives in Paris.", "FACT", "user.location", "t1", false),
+                "I moved to Lisbon last month.", memory("The user lives in Lisbon.", "FACT", null, "t2", false)));
+        server.onReconcile(in -> decision("SUPERSEDE", firstOfferedId(in), "The user lives in Lisbon."));
+        Memory paris;
+        try (Engram e = Engram.builder(dir).embedder(embedder).extractor(llm).open()) {
+            say(e, ALICE, "t1", "I live in Paris.");
+            paris = active(e, ALICE).getFirst();
+            say(e, ALICE, "t2", "I moved to Lisbon last month.");
+            assertEquals(1L, e.reconcileOutcomes().get("model"));
+        }
+        try (Engram e = Engram.builder(dir).embedder(embedder).extractor(llm).open()) {
+            List<Memory> live = active(e, ALICE);
+            assertEquals(1, live.size(), live.toString());
+            assertEquals("The user lives in Lisbon.", live.getFirst().content());
+            assertEquals(live.getFirst().id(), e.get(ALICE, paris.id()).supersededBy());
+            assertEquals(MemoryStatus.ACTIVE, e.get(ALICE, paris.id(), paris.createdAt()).status());
         }
     }
 
