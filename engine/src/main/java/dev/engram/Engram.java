@@ -214,7 +214,8 @@ public final class Engram implements AutoCloseable {
             if (!seen.add(t.id())) throw new ValidationException("messages.id", "turn id '" + t.id() + "' appears twice");
         }
         try {
-            Pipeline.Accepted a = pipeline.accept(request.user(), request.sessionId(), turns, request.idempotencyKey(), now);
+            Pipeline.Accepted a = pipeline.accept(request.user(), request.sessionId(), turns, request.idempotencyKey(),
+                    request.metadata(), now);
             IngestionStatus status = pipeline.status(request.user(), a.id());
             if (request.waitForApply() && status != null && !status.done()) {
                 awaitApplied(request.user(), a.id());
@@ -841,6 +842,17 @@ public final class Engram implements AutoCloseable {
     public Optional<String> storageFailure() {
         Throwable t = store.failure();
         return t == null ? Optional.empty() : Optional.of(String.valueOf(t));
+    }
+
+    /**
+     * How reconciliation decided since open, by outcome, counting candidates: {@code model} (the
+     * extractor's advice, validated and applied), {@code rules} (the similarity rules: no advice
+     * asked or given) and {@code fallback.<reason>} (advice asked for but not used: the model failed
+     * — {@code timeout}, {@code transport}, {@code malformed_output}, … — or broke an invariant —
+     * {@code unknown_target}, {@code slot_conflict}, …). See docs/pipeline.md.
+     */
+    public Map<String, Long> reconcileOutcomes() {
+        return pipeline.reconcileOutcomes();
     }
 
     /** Ingestions accepted and not yet applied or failed. */

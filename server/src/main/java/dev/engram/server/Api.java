@@ -95,9 +95,7 @@ final class Api {
         UserId user = user(c);
         Body b = c.json().only("session_id", "messages", "metadata", "wait");
         String session = b.optString("session_id");
-        if (b.has("metadata") && !b.optStringMap("metadata", 64).isEmpty()) {
-            throw ApiException.badRequest("metadata: ingestion metadata is not supported yet (send it per memory with POST /memories)");
-        }
+        var metadata = b.optStringMap("metadata", Memory.MAX_METADATA_ENTRIES);
         boolean wait = b.bool("wait", false);
         List<Message> messages = new ArrayList<>();
         for (Body m : b.objects("messages", MAX_MESSAGES_PARSED)) {
@@ -113,6 +111,7 @@ final class Api {
             messages.add(new Message(r, m.string("content"), m.optString("name"), m.optString("id"), m.optInstant("timestamp")));
         }
         IngestRequest request = IngestRequest.of(user, session, messages);
+        if (metadata != null) request = request.withMetadata(metadata); // engine bounds: ValidationException → 400
         String key = c.header("Idempotency-Key").orElse(null);
         if (key != null) request = request.withIdempotencyKey(key);
         if (wait) request = request.waitingForApply();

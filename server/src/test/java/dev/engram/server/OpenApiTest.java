@@ -35,6 +35,9 @@ class OpenApiTest {
             var m = java.util.regex.Pattern.compile("#/components/(\\w+)/(\\w+)").matcher(text);
             while (m.find()) if (doc.path("components").path(m.group(1)).path(m.group(2)).isMissingNode()) missingRefs.add(m.group());
             assertTrue(missingRefs.isEmpty(), "dangling $refs: " + missingRefs);
+            JsonNode ingestMetadata = doc.path("components").path("schemas").path("IngestRequest").path("properties").path("metadata");
+            assertEquals("string", ingestMetadata.path("additionalProperties").path("type").asText(), "ingestion metadata is a string map");
+            assertEquals(dev.engram.memory.Memory.MAX_METADATA_ENTRIES, ingestMetadata.path("maxProperties").asInt());
         }
     }
 }

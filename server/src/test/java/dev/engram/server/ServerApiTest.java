@@ -106,6 +106,34 @@ class ServerApiTest {
     }
 
     @Test
+    void ingestionMetadataIsCopiedOntoItsMemories() {
+        Http.Res r = http.post("/v1/users/gina/turns", """
+                {"wait":true,"metadata":{"channel":"mobile","ticket":"T-17"},"messages":[{"role":"user","content":"I live in Oslo."}]}""");
+        assertEquals(200, r.status(), r.body());
+        assertEquals("applied", r.json().get("status").asText(), r.body());
+        JsonNode mems = http.get("/v1/users/gina/memories").json().get("memories");
+        assertTrue(mems.size() >= 1, mems.toString());
+        for (JsonNode m : mems) {
+            assertEquals("mobile", m.get("metadata").get("channel").asText(), m.toString());
+            assertEquals("T-17", m.get("metadata").get("ticket").asText(), m.toString());
+        }
+        Http.Res filtered = http.post("/v1/users/gina/memories/search", "{\"query\":\"Oslo\",\"metadata\":{\"ticket\":\"T-17\"}}");
+        assertEquals(mems.size(), filtered.json().get("memories").size(), filtered.body());
+
+        String msg = ",\"messages\":[{\"role\":\"user\",\"content\":\"I have a dog.\"}]}";
+        Http.Res reserved = http.post("/v1/users/gina/turns", "{\"metadata\":{\"engram.slot\":\"x\"}" + msg);
+        expect(400, "invalid_request", reserved);
+        assertTrue(reserved.json().get("error").get("message").asText().contains("metadata.engram.slot"), reserved.body());
+        expect(400, "invalid_request", http.post("/v1/users/gina/turns", "{\"metadata\":{\"n\":1}" + msg));
+        expect(400, "invalid_request", http.post("/v1/users/gina/turns", "{\"metadata\":[\"a\"]" + msg));
+        expect(400, "invalid_request", http.post("/v1/users/gina/turns", "{\"metadata\":{\"big\":\"" + "x".repeat(9000) + "\"}" + msg));
+        StringBuilder many = new StringBuilder("{\"metadata\":{");
+        for (int i = 0; i < 65; i++) many.append(i == 0 ? "" : ",").append("\"k").append(i).append("\":\"v\"");
+        expect(400, "invalid_request", http.post("/v1/users/gina/turns", many + "}" + msg));
+        assertEquals(mems.size(), http.get("/v1/users/gina/memories").json().get("memories").size(), "nothing written by the refusals");
+    }
+
+    @Test
     void purgeRemovesTheUserAndAnswersWithAReceipt() {
         assertEquals(201, http.post("/v1/users/erin/memories", "{\"content\":\"Erin's locker code is 4711.\"}").status());
         assertEquals(201, http.post("/v1/users/frank/memories", "{\"content\":\"Frank keeps bees.\"}").status());

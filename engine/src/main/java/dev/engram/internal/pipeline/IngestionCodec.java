@@ -2,6 +2,7 @@ package dev.engram.internal.pipeline;
 
 import dev.engram.extraction.extract.Role;
 import dev.engram.extraction.extract.Turn;
+import dev.engram.memory.Memory;
 import dev.engram.memory.MemoryId;
 import dev.engram.memory.UserId;
 import java.io.ByteArrayInputStream;
@@ -14,6 +15,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The bytes of the pipeline's WAL events and journal notes (their framing and checksums are the
@@ -21,8 +24,11 @@ import java.util.List;
  * fields behind a {@code 0/1} byte, instants as {@code long seconds + int nanos}:
  *
  * <pre>
- * accepted event  'A' u8 version=1 | id | user | opt sessionId | opt idempotencyKey | acceptedAt
+ * accepted event  'A' u8 version=2 | id | user | opt sessionId | opt idempotencyKey | acceptedAt
  *                 | int turns × (id | u8 role | opt speaker | content | timestamp)
+ *                 | int metadata × (key | value)                      (keys ascending, at most 64)
+ *   version 1     as version 2 without the metadata (written before ingestion metadata existed;
+ *                 still read, as an ingestion without metadata)
  * applied note    'P' u8 version=1 | id | opt idempotencyKey | acceptedAt | finishedAt | int attempts
  *                 | int duplicates | int memories × (long msb, long lsb) | int turns × (long hash, long epochMillis)
  * failed note     'F' u8 version=1 | id | opt idempotencyKey | acceptedAt | finishedAt | int attempts | error
@@ -36,6 +42,8 @@ final class IngestionCodec {
     static final byte APPLIED = 'P';
     static final byte FAILED = 'F';
     private static final int VERSION = 1;
+    /** The accepted event's current version (2: with metadata); version 1 is still read. */
+    static final int ACCEPTED_VERSION = 2;
 
     /** A journal note: the outcome of one ingestion. {@code turnHashes}/{@code turnTimes} only for applied. */
     record Note(byte kind, String id, String idempotencyKey, Instant acceptedAt, Instant finishedAt, int attempts,
@@ -46,7 +54,7 @@ final class IngestionCodec {
     static byte[] accepted(Ingestion in) {
         return write(out -> {
             out.writeByte(ACCEPTED);
-            out.writeByte(VERSION);
+            out.writeByte(ACCEPTED_VERSION);
             str(out, in.id());
             str(out, in.user().value());
             opt(out, in.sessionId());
@@ -60,12 +68,19 @@ final class IngestionCodec {
                 str(out, t.content());
                 instant(out, t.timestamp());
             }
+            out.writeInt(in.metadata().size());
+            for (Map.Entry<String, String> e : in.metadata().entrySet()) {
+                str(out, e.getKey());
+                str(out, e.getValue());
+            }
         });
     }
 
     static Ingestion readAccepted(byte[] bytes, long lsn) throws IOException {
         DataInputStream in = input(bytes);
-        expect(in, ACCEPTED);
+        if (in.readByte() != ACCEPTED) throw new IOException("ingestion event: wrong kind");
+        int version = in.readUnsignedByte();
+        if (version != 1 && version != ACCEPTED_VERSION) throw new IOException("accepted event: unknown version " + version);
         String id = str(in);
         UserId user;
         try {
@@ -91,7 +106,16 @@ final class IngestionCodec {
                 throw new IOException("accepted event: bad turn", e);
             }
         }
-        return new Ingestion(id, user, session, turns, key, at, lsn);
+        Map<String, String> metadata = new TreeMap<>();
+        if (version >= 2) {
+            int m = count(in, Memory.MAX_METADATA_ENTRIES);
+            for (int i = 0; i < m; i++) {
+                String k = str(in);
+                if (metadata.put(k, str(in)) != null) throw new IOException("accepted event: metadata key twice");
+            }
+        }
+        if (in.available() > 0) throw new IOException("accepted event: " + in.available() + " bytes after its end");
+        return new Ingestion(id, user, session, turns, key, at, lsn, metadata);
     }
 
     static byte[] note(Note n) {
@@ -171,11 +195,6 @@ final class IngestionCodec {
 
     private static DataInputStream input(byte[] bytes) {
         return new DataInputStream(new ByteArrayInputStream(bytes));
-    }
-
-    private static void expect(DataInputStream in, byte kind) throws IOException {
-        if (in.readByte() != kind) throw new IOException("ingestion event: wrong kind");
-        if (in.readUnsignedByte() != VERSION) throw new IOException("ingestion event: unknown version");
     }
 
     private static int count(DataInputStream in, int max) throws IOException {

@@ -8,7 +8,6 @@ import dev.engram.extraction.extract.ExtractionException;
 import dev.engram.extraction.extract.ExtractionRequest;
 import dev.engram.extraction.extract.Extractor;
 import dev.engram.extraction.extract.KnownMemory;
-import dev.engram.extraction.extract.MemoryKind;
 import dev.engram.extraction.extract.Turn;
 import dev.engram.internal.pipeline.StoreAccess.Change;
 import dev.engram.internal.store.UserStore;
@@ -60,6 +59,7 @@ public final class Pipeline implements AutoCloseable {
     private final PipelineSettings settings;
     private final Clock clock;
     private final Reconciler reconciler;
+    private final ReconcileStats reconcileStats = new ReconcileStats();
     private final Supplier<String> ingestionIds;
     private final Map<UserId, UserLedger> ledgers = new ConcurrentHashMap<>();
     private final Map<UserId, Map<String, MemoryId>> slots = new ConcurrentHashMap<>();
@@ -90,7 +90,8 @@ public final class Pipeline implements AutoCloseable {
         this.embedder = embedder;
         this.settings = settings;
         this.clock = clock;
-        this.reconciler = new Reconciler(settings.thresholds(), memoryIds, embedder::embed, embedder.modelId());
+        this.reconciler = new Reconciler(settings.thresholds(), memoryIds, embedder::embed, embedder.modelId(),
+                extractor::reconcile, reconcileStats);
         this.ingestionIds = () -> memoryIds.get().toString();
     }
 
@@ -142,6 +143,12 @@ public final class Pipeline implements AutoCloseable {
      */
     public Accepted accept(UserId user, String sessionId, List<Turn> turns, String idempotencyKey, Instant now)
             throws IOException {
+        return accept(user, sessionId, turns, idempotencyKey, Map.of(), now);
+    }
+
+    /** As {@link #accept(UserId, String, List, String, Instant)}, with metadata for the memories the ingestion writes. */
+    public Accepted accept(UserId user, String sessionId, List<Turn> turns, String idempotencyKey,
+                           Map<String, String> metadata, Instant now) throws IOException {
         UserLedger l = ledger(user);
         synchronized (l) { // one user's accepts are ordered: keys stay unique, counters match queue order
             if (idempotencyKey != null) {
@@ -160,7 +167,7 @@ public final class Pipeline implements AutoCloseable {
                 pending++; // reserve the slot before the WAL write, so the bound holds under concurrency
                 accepting.merge(user, 1, Integer::sum);
             }
-            Ingestion in = new Ingestion(ingestionIds.get(), user, sessionId, turns, idempotencyKey, now, 0);
+            Ingestion in = new Ingestion(ingestionIds.get(), user, sessionId, turns, idempotencyKey, now, 0, metadata);
             long lsn;
             try {
                 lsn = store.write(user, List.of(new Change.Event(IngestionCodec.accepted(in))));
@@ -450,7 +457,8 @@ public final class Pipeline implements AutoCloseable {
             Map<String, MemoryId> userSlots = slotsOf(in.user());
             final List<Candidate> cs = candidates;
             plan = store.read(in.user(), s -> {
-                Reconciler.Plan p = new Reconciler.Plan(in.user(), userSlots, in.sessionId(), extractor.id(), now, forget);
+                Reconciler.Plan p = new Reconciler.Plan(in.user(), userSlots, in.sessionId(), extractor.id(), now, forget,
+                        in.id(), in.metadata());
                 for (int i = 0; i < cs.size(); i++) reconciler.reconcile(s, cs.get(i), vectors.get(i), p);
                 return p;
             });
@@ -515,7 +523,15 @@ public final class Pipeline implements AutoCloseable {
     }
 
     private static KnownMemory known(Memory m) {
-        return new KnownMemory(m.id().toString(), m.content(), MemoryKind.valueOf(m.type().name()), m.metadata().get(Reconciler.SLOT));
+        return Reconciler.known(m);
+    }
+
+    /**
+     * How reconciliation decisions were made since open, by outcome: {@code model}, {@code rules},
+     * {@code fallback.<reason>} (docs/pipeline.md). Counts candidates.
+     */
+    public Map<String, Long> reconcileOutcomes() {
+        return reconcileStats.snapshot();
     }
 
     /** The user's slot key → ACTIVE memory map, built by one scan on first use and kept by the reconciler. */

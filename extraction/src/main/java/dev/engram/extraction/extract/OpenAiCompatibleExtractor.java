@@ -67,6 +67,7 @@ public final class OpenAiCompatibleExtractor implements Extractor, AutoCloseable
      * @return at least one decision; targets are ids of {@code existing}, each acted on at most once
      * @throws ExtractionException as {@link #extract}
      */
+    @Override
     public List<ReconcileDecision> reconcile(Candidate candidate, List<KnownMemory> existing) {
         Objects.requireNonNull(candidate, "candidate");
         List<KnownMemory> known = List.copyOf(Objects.requireNonNull(existing, "existing"));

@@ -39,6 +39,13 @@ abstract class ExtractorContract {
     }
 
     @Test
+    void reconcileRejectsNulls() {
+        var c = new Candidate("The user likes tea.", MemoryKind.PREFERENCE, 0.5, null, null, List.of("t1"), false);
+        assertThrows(NullPointerException.class, () -> extractor().reconcile(null, List.of()));
+        assertThrows(NullPointerException.class, () -> extractor().reconcile(c, null));
+    }
+
+    @Test
     void aNullRequestIsRejected() {
         assertThrows(NullPointerException.class, () -> extractor().extract(null));
     }

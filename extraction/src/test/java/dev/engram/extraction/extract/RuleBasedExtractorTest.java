@@ -22,6 +22,13 @@ class RuleBasedExtractorTest extends ExtractorContract {
         return rules;
     }
 
+    @Test
+    void givesNoReconcileAdviceSoTheEngineDecides() {
+        var known = List.of(new KnownMemory("m1", "The user lives in Porto.", MemoryKind.FACT, "user.location"));
+        var c = new Candidate("The user lives in Lisbon.", MemoryKind.FACT, 0.8, null, "user.location", List.of("t9"), false);
+        assertEquals(List.of(), rules.reconcile(c, known));
+    }
+
     private List<Candidate> extract(String text) {
         return rules.extract(ExtractionRequest.of(List.of(user("u1", text))));
     }
