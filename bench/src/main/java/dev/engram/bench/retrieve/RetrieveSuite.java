@@ -12,23 +12,31 @@ import dev.engram.internal.lexical.TextAnalyzer;
 import dev.engram.internal.store.MemoryStore;
 import dev.engram.memory.UserId;
 import dev.engram.wal.Durability;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
- * {@code bench/run retrieve [--quick]}: latency of {@link Engram#retrieve} (limit 10, 512-token
+ * {@code bench/run retrieve [--quick] [--sizes=1000,10000,100000] [--cells=embed,noembed,concurrent,ingest] [--reuse]}: latency of {@link Engram#retrieve} (limit 10, 512-token
  * budget) for one user holding 1k / 10k (/ 100k without --quick) memories, with the query embedded
  * inside the call and with a precomputed query vector, single thread and while another thread
  * ingests into the same user; then {@code ingest} acknowledgment latency (SYNC, fsync per group
- * commit) and ingest-to-retrievable latency (an ingestion applied, i.e. extracted, embedded,
+ * commit) of 50 users' first ingestions (which create the user) and of later ingestions to them and ingest-to-retrievable latency (an ingestion applied, i.e. extracted, embedded,
  * reconciled and written). Memories are synthetic (Zipf words, random unit vectors: the costs of
- * real ones, not their geometry), bulk-loaded through the store. Ends with
+ * real ones, not their geometry), bulk-loaded through the store. {@code --reuse} keeps each loaded
+ * user under {@code bench/cache/retrieve/u<n>} (same seed, so the same data) and copies it for
+ * each run instead of loading again (a 100k load takes minutes). {@code --cells} picks which
+ * measurements run (default all). Ends with
  * {@code RESULT retrieve p99_ms=<with embedding, largest user> p99_noembed_ms=<…> ingest_ack_p99_ms=<…>}.
  */
 public final class RetrieveSuite {
@@ -37,10 +45,21 @@ public final class RetrieveSuite {
     public static void main(String[] args) throws Exception {
         boolean quick = BenchEnv.quick(args);
         int[] sizes = quick ? new int[] {1_000, 10_000} : new int[] {1_000, 10_000, 100_000};
+        String sizeArg = option(args, "--sizes");
+        if (sizeArg != null) sizes = Arrays.stream(sizeArg.split(",")).mapToInt(x -> Integer.parseInt(x.trim())).toArray();
+        for (int n : sizes) if (n < 1) throw new IllegalArgumentException("--sizes: sizes must be positive, got " + n);
+        String cellArg = option(args, "--cells");
+        Set<String> cells = cellArg == null ? Set.of("embed", "noembed", "concurrent", "ingest") : Set.of(cellArg.split(","));
+        for (String c : cells) {
+            if (!Set.of("embed", "noembed", "concurrent", "ingest").contains(c)) {
+                throw new IllegalArgumentException("--cells: unknown cell '" + c + "' (embed, noembed, concurrent, ingest)");
+            }
+        }
+        boolean reuse = List.of(args).contains("--reuse");
         int queries = quick ? 300 : 1_000;
         Path root = Files.createTempDirectory("engram-retrieve-bench-");
         System.out.printf(Locale.ROOT, "retrieve suite: %s, sizes %s, %d queries per cell, data in %s%n",
-                quick ? "quick" : "full", java.util.Arrays.toString(sizes), queries, root);
+                quick ? "quick" : "full", Arrays.toString(sizes), queries, root);
         double lastEmbed = 0, lastNoEmbed = 0;
         try (OnnxEmbedder embedder = OnnxEmbedder.load(EmbeddingModel.defaultModel())) {
             System.out.printf(Locale.ROOT, "%-8s %-22s %9s %9s %9s %9s%n", "memories", "mode", "p50 ms", "p95 ms", "p99 ms", "max ms");
@@ -48,49 +67,66 @@ public final class RetrieveSuite {
                 Path dir = root.resolve("u" + n);
                 UserId user = UserId.of("bench-user");
                 long t0 = System.nanoTime();
-                load(dir, user, n);
-                System.out.printf(Locale.ROOT, "# loaded %d memories in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+                if (reuse) {
+                    Path cached = BenchEnv.cacheDir().resolve("retrieve").resolve("u" + n);
+                    if (!Files.exists(cached.resolve(COMPLETE))) {
+                        deleteTree(cached);
+                        load(cached, user, n);
+                        Files.createFile(cached.resolve(COMPLETE));
+                        System.out.printf(Locale.ROOT, "# loaded %d memories into %s in %.1f s%n", n, cached, (System.nanoTime() - t0) / 1e9);
+                        t0 = System.nanoTime();
+                    }
+                    copyTree(cached, dir);
+                    System.out.printf(Locale.ROOT, "# copied %d memories from %s in %.1f s%n", n, cached, (System.nanoTime() - t0) / 1e9);
+                } else {
+                    load(dir, user, n);
+                    System.out.printf(Locale.ROOT, "# loaded %d memories in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+                }
                 try (Engram e = Engram.builder(dir).embedder(embedder).open()) {
                     MemoryGenerator words = new MemoryGenerator(99);
                     List<String> qs = new ArrayList<>();
                     for (int i = 0; i < queries; i++) qs.add(words.text(3, 8));
                     List<float[]> qv = qs.stream().map(embedder::embedQuery).toList();
                     for (int i = 0; i < Math.min(100, queries); i++) e.retrieve(request(user, qs.get(i)), qv.get(i)); // warm-up
-                    Histogram withEmbed = measure(queries, i -> e.retrieve(request(user, qs.get(i))));
-                    Histogram noEmbed = measure(queries, i -> e.retrieve(request(user, qs.get(i)), qv.get(i)));
-                    Histogram concurrent;
+                    Histogram withEmbed = cells.contains("embed") ? measure(queries, i -> e.retrieve(request(user, qs.get(i)))) : null;
+                    Histogram noEmbed = cells.contains("noembed") ? measure(queries, i -> e.retrieve(request(user, qs.get(i)), qv.get(i))) : null;
+                    Histogram concurrent = null;
                     AtomicBoolean stop = new AtomicBoolean();
                     AtomicLong ingested = new AtomicLong();
-                    Thread writer = Thread.ofPlatform().start(() -> {
+                    Thread writer = !cells.contains("concurrent") ? null : Thread.ofPlatform().start(() -> {
                         MemoryGenerator g = new MemoryGenerator(7);
                         while (!stop.get()) {
                             e.ingest(IngestRequest.of(user, "bench", List.of(Message.user("I like " + g.text(2, 6) + "."))));
                             ingested.incrementAndGet();
                         }
                     });
-                    try {
-                        concurrent = measure(queries, i -> e.retrieve(request(user, qs.get(i)), qv.get(i)));
-                    } finally {
-                        stop.set(true);
-                        writer.join();
+                    if (writer != null) {
+                        try {
+                            concurrent = measure(queries, i -> e.retrieve(request(user, qs.get(i)), qv.get(i)));
+                        } finally {
+                            stop.set(true);
+                            writer.join();
+                        }
                     }
                     row(n, "with query embedding", withEmbed);
                     row(n, "precomputed vector", noEmbed);
                     row(n, "vector, + ingest thread", concurrent);
-                    System.out.printf(Locale.ROOT, "# %d ingestions accepted during the concurrent cell%n", ingested.get());
-                    lastEmbed = withEmbed.getValueAtPercentile(99) / 1e6;
-                    lastNoEmbed = noEmbed.getValueAtPercentile(99) / 1e6;
+                    if (writer != null) System.out.printf(Locale.ROOT, "# %d ingestions accepted during the concurrent cell%n", ingested.get());
+                    lastEmbed = withEmbed == null ? Double.NaN : withEmbed.getValueAtPercentile(99) / 1e6;
+                    lastNoEmbed = noEmbed == null ? Double.NaN : noEmbed.getValueAtPercentile(99) / 1e6;
                 }
             }
             Path dir = root.resolve("ingest");
-            double ackP99;
-            try (Engram e = Engram.builder(dir).embedder(embedder).durability(Durability.SYNC).open()) {
+            double ackP99 = Double.NaN;
+            if (cells.contains("ingest")) try (Engram e = Engram.builder(dir).embedder(embedder).durability(Durability.SYNC).open()) {
                 MemoryGenerator g = new MemoryGenerator(5);
-                for (int i = 0; i < 50; i++) e.ingest(IngestRequest.of(UserId.of("w" + i), "s", List.of(Message.user("warm up " + i))));
+                // A user's first ingestion also creates the user (directory, files, fsyncs): its own row.
+                Histogram first = measure(50, i -> e.ingest(IngestRequest.of(UserId.of("a" + i), "s", List.of(Message.user("warm up " + i)))));
                 Histogram ack = measure(queries, i -> e.ingest(IngestRequest.of(UserId.of("a" + (i % 50)), "s",
                         List.of(Message.user("I have a " + g.text(1, 2) + " named N" + i + "."), Message.assistant("Nice.")))));
                 Histogram applied = measure(Math.min(queries, 200), i -> e.ingest(IngestRequest.of(UserId.of("r" + (i % 20)), "s",
                         List.of(Message.user("My favourite food is " + g.text(1, 3) + " number " + i + "."))).waitingForApply()));
+                row(0, "ingest ack, new user", first);
                 row(0, "ingest ack (SYNC)", ack);
                 row(0, "ingest to retrievable", applied);
                 ackP99 = ack.getValueAtPercentile(99) / 1e6;
@@ -98,9 +134,33 @@ public final class RetrieveSuite {
             System.out.printf(Locale.ROOT, "RESULT retrieve p99_ms=%.2f p99_noembed_ms=%.2f ingest_ack_p99_ms=%.2f%n",
                     lastEmbed, lastNoEmbed, ackP99);
         } finally {
-            try (var files = Files.walk(root)) {
-                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            deleteTree(root);
+        }
+    }
+
+    private static final String COMPLETE = "LOADED-BY-RETRIEVE-SUITE";
+
+    private static String option(String[] args, String name) {
+        for (String a : args) {
+            if (a.startsWith(name + "=")) return a.substring(name.length() + 1);
+        }
+        return null;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> files = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) Files.createDirectories(target);
+                else if (!p.getFileName().toString().equals(COMPLETE)) Files.copy(p, target);
             }
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) return;
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 
@@ -141,6 +201,7 @@ public final class RetrieveSuite {
     }
 
     private static void row(int n, String mode, Histogram h) {
+        if (h == null) return;
         System.out.printf(Locale.ROOT, "%-8s %-22s %9.2f %9.2f %9.2f %9.2f%n", n == 0 ? "-" : Integer.toString(n), mode,
                 h.getValueAtPercentile(50) / 1e6, h.getValueAtPercentile(95) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6);
     }
