@@ -30,7 +30,7 @@ import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 
 /**
- * {@code bench/run retrieve [--quick] [--sizes=1000,10000,100000] [--cells=embed,noembed,concurrent,queryembed,ingest]
+ * {@code bench/run retrieve [--quick] [--sizes=1000,10000,100000] [--cells=embed,noembed,concurrent,queryembed,ingest|bm25]
  * [--embed-threads=N] [--reuse]}: latency of {@link Engram#retrieve} (limit 10, 512-token budget)
  * for one user holding 1k / 10k (/ 100k without --quick) memories, with the query embedded inside
  * the call and with a precomputed query vector, single thread and while another thread ingests
@@ -44,6 +44,7 @@ import org.HdrHistogram.Histogram;
  *
  * <p>{@code --sizes} replaces the user sizes, {@code --cells} picks the measurements (default all),
  * {@code --embed-threads} sets the embedder's intra-op threads (default: the embedder's default).
+ * {@code --cells=bm25} (only when asked, alone) measures the BM25 scorer by itself per size.
  * {@code --reuse} keeps each loaded user under {@code bench/cache/retrieve/u<n>} (same seed, so the
  * same data) and copies it for each run instead of loading again (a 100k load takes minutes).
  * Ends with {@code RESULT retrieve p99_ms=<with embedding, largest user> p99_noembed_ms=<…> ingest_ack_p99_ms=<…>}.
@@ -58,11 +59,16 @@ public final class RetrieveSuite {
         if (sizeArg != null) sizes = Arrays.stream(sizeArg.split(",")).mapToInt(x -> Integer.parseInt(x.trim())).toArray();
         for (int n : sizes) if (n < 1) throw new IllegalArgumentException("--sizes: sizes must be positive, got " + n);
         String cellArg = option(args, "--cells");
-        Set<String> cells = cellArg == null ? Set.of("embed", "noembed", "concurrent", "ingest", "queryembed") : Set.of(cellArg.split(","));
+        Set<String> cells = cellArg == null ? Set.of("embed", "noembed", "concurrent", "ingest", "queryembed") : Set.of(cellArg.split(",")); // bm25: only when asked
         for (String c : cells) {
-            if (!Set.of("embed", "noembed", "concurrent", "ingest", "queryembed").contains(c)) {
-                throw new IllegalArgumentException("--cells: unknown cell '" + c + "' (embed, noembed, concurrent, ingest, queryembed)");
+            if (!Set.of("embed", "noembed", "concurrent", "ingest", "queryembed", "bm25").contains(c)) {
+                throw new IllegalArgumentException("--cells: unknown cell '" + c + "' (embed, noembed, concurrent, ingest, queryembed, bm25)");
             }
+        }
+        if (cells.contains("bm25")) {
+            if (cells.size() > 1) throw new IllegalArgumentException("--cells: bm25 runs alone");
+            for (int n : sizes) bm25(n);
+            return;
         }
         boolean reuse = List.of(args).contains("--reuse");
         int queries = quick ? 300 : 1_000;
@@ -150,6 +156,41 @@ public final class RetrieveSuite {
                     lastEmbed, lastNoEmbed, ackP99);
         } finally {
             deleteTree(root);
+        }
+    }
+
+    /**
+     * BM25 alone ({@code --cells=bm25}): the same generator's {@code n} memory texts in a
+     * {@link dev.engram.internal.lexical.LexicalIndex}, the suite's 300 queries × 5 rounds after 3
+     * warm-up rounds, top 100 over an accept-all bitmap; calling-thread CPU per query, and a
+     * checksum of every result list so that two versions of the scorer can be compared.
+     */
+    private static void bm25(int n) {
+        try (TextAnalyzer analyzer = new TextAnalyzer()) {
+            var index = new dev.engram.internal.lexical.LexicalIndex(analyzer);
+            MemoryGenerator g = new MemoryGenerator(n);
+            UserId user = UserId.of("bench-user");
+            for (int i = 0; i < n; i++) {
+                index.add(i, g.memory(user).content());
+                g.embedding(); // keep the generator's sequence that of the loaded users
+            }
+            org.roaringbitmap.RoaringBitmap accept = index.liveDocs();
+            MemoryGenerator qg = new MemoryGenerator(99);
+            List<String> qs = new ArrayList<>();
+            for (int i = 0; i < 300; i++) qs.add(qg.text(3, 8));
+            long checksum = 0;
+            for (int r = 0; r < 3; r++) for (String q : qs) checksum += index.search(q, 100, accept).size();
+            Histogram cpu = new Histogram(60_000_000_000L, 3);
+            for (int r = 0; r < 5; r++) {
+                for (String q : qs) {
+                    long c = THREADS.getCurrentThreadCpuTime();
+                    var result = index.search(q, 100, accept);
+                    cpu.recordValue(Math.max(0, THREADS.getCurrentThreadCpuTime() - c));
+                    checksum += result.hashCode();
+                }
+            }
+            System.out.printf(Locale.ROOT, "%-8d BM25 top-100 CPU per query: p50 %.3f ms, p90 %.3f, p99 %.3f (result checksum %d)%n", n,
+                    cpu.getValueAtPercentile(50) / 1e6, cpu.getValueAtPercentile(90) / 1e6, cpu.getValueAtPercentile(99) / 1e6, checksum);
         }
     }
 
