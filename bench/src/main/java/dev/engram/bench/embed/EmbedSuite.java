@@ -24,7 +24,8 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * {@code bench/run embed [--quick] [--models M1,M2] [--threads N] [--locomo FILE] [--no-perf]}.
+ * {@code bench/run embed [--quick] [--models M1,M2] [--threads N] [--locomo FILE] [--no-perf]}, or
+ * {@code bench/run embed [--quick] --sessions [CONFIG ...]} for {@link SessionProbe}.
  *
  * <p>Per model: single-text latency (p50/p99) and batch throughput of our pipeline against a bare
  * ONNX Runtime session fed the same pre-tokenized inputs (interleaved, so machine noise hits both
@@ -44,6 +45,12 @@ public final class EmbedSuite {
         if (modelArg != null) models = Arrays.stream(modelArg.split(",")).map(s -> EmbeddingModel.valueOf(s.trim())).toList();
         String locomo = option(argv, "--locomo", null);
         boolean perf = !argv.contains("--no-perf");
+        int sessionsAt = argv.indexOf("--sessions");
+        if (sessionsAt >= 0) {
+            List<String> configs = argv.subList(sessionsAt + 1, argv.size()).stream().filter(a -> !a.startsWith("--")).toList();
+            SessionProbe.run(configs.isEmpty() ? SessionProbe.DEFAULT_CONFIGS : configs, quick ? 3 : 8);
+            return;
+        }
 
         System.out.printf(Locale.ROOT, "embed suite: %s, %d intra-op threads, %d cores, models %s%n",
                 quick ? "quick" : "full", threads, Runtime.getRuntime().availableProcessors(), models);

@@ -24,6 +24,14 @@ final class RawOnnx implements AutoCloseable {
     private final OrtSession session;
     private final boolean tokenTypes;
 
+    /** A session over {@code onnx} with the given options (closed here). */
+    RawOnnx(byte[] onnx, OrtSession.SessionOptions options) throws OrtException {
+        try (options) {
+            session = env.createSession(onnx, options);
+        }
+        tokenTypes = session.getInputNames().contains("token_type_ids");
+    }
+
     RawOnnx(EmbeddingModel model, int threads) throws OrtException {
         byte[] bytes;
         try (InputStream in = RawOnnx.class.getClassLoader().getResourceAsStream(model.onnxResource())) {

@@ -56,9 +56,14 @@ import javax.crypto.spec.SecretKeySpec;
  * Every append is written at once; mutating actions (ingest, add, update, delete, purge, export,
  * import) are fsynced before {@link #append} returns, reads (search, which includes context) are fsynced with
  * the next mutating entry or {@link #close()} — a power cut may lose the last read entries. A torn
- * last entry is cut off at open; damage before it refuses to open.
+ * last entry is cut off at open; damage before it refuses to open. The fsync of a mutating entry
+ * runs outside the log's lock and is shared (group commit): one fsync covers every entry written
+ * before it started, so concurrent callers (ingestions from many clients) wait for about one
+ * fsync instead of queueing behind each other's. A failed fsync is never retried: every later
+ * append that needs one throws with the original cause.
  *
- * <p>Thread-safe: methods synchronize on the log.
+ * <p>Thread-safe: methods synchronize on the log; fsyncs are serialized by a second lock, always
+ * taken before the log's own.
  */
 public final class AuditLog implements AutoCloseable {
     static final String FILE = "audit.log";
@@ -77,6 +82,10 @@ public final class AuditLog implements AutoCloseable {
     private long size;
     private boolean unsynced;
     private boolean closed;
+    // Group commit. Lock order: syncLock, then this.
+    private final Object syncLock = new Object();
+    private long syncedSeq; // guarded by syncLock: every entry up to this sequence number is durable
+    private IOException syncFailure; // guarded by syncLock
 
     private AuditLog(Storage dir, Clock clock, byte[] key) {
         this.dir = dir;
@@ -148,7 +157,14 @@ public final class AuditLog implements AutoCloseable {
     }
 
     /** Appends an entry; {@code user} may be null. Mutating actions are durable on return. */
-    public synchronized AuditEntry append(String actor, Action action, UserId user, Map<String, Long> counts) throws IOException {
+    public AuditEntry append(String actor, Action action, UserId user, Map<String, Long> counts) throws IOException {
+        AuditEntry entry = write(actor, action, user, counts);
+        if (action != Action.SEARCH) syncThrough(entry.seq());
+        return entry;
+    }
+
+    /** Writes an entry (not synced). */
+    private synchronized AuditEntry write(String actor, Action action, UserId user, Map<String, Long> counts) throws IOException {
         if (closed) throw new IOException("audit log is closed");
         String subject = user == null ? "" : pseudonym(user);
         byte[] body = body(actor, action, subject, counts);
@@ -158,17 +174,37 @@ public final class AuditLog implements AutoCloseable {
         byte[] hash = link(seq, at.toEpochMilli(), lastHash, bodyHash);
         byte[] entry = encode(seq, at.toEpochMilli(), lastHash, bodyHash, hash, false, body);
         out.write(entry);
-        boolean mutating = action != Action.SEARCH;
-        if (mutating) {
-            out.sync();
-            unsynced = false;
-        } else {
-            unsynced = true;
-        }
+        unsynced = true;
         nextSeq++;
         lastHash = hash;
         size += entry.length;
         return new AuditEntry(seq, at, actor, action, subject, counts, false, hash);
+    }
+
+    /** Makes every entry up to {@code seq} durable, with one fsync for all callers waiting meanwhile. */
+    private void syncThrough(long seq) throws IOException {
+        synchronized (syncLock) {
+            if (syncFailure != null) throw new IOException("audit log fsync failed earlier; not retried", syncFailure);
+            if (syncedSeq >= seq) return; // an fsync that started after our write covered it
+            long through;
+            FileOutput o;
+            synchronized (this) {
+                if (closed) {
+                    if (syncedSeq >= seq) return;
+                    throw new IOException("audit log is closed");
+                }
+                through = nextSeq - 1;
+                o = out;
+                unsynced = false;
+            }
+            try {
+                o.sync(); // outside the log's lock: appends go on meanwhile
+            } catch (IOException | RuntimeException e) {
+                syncFailure = e instanceof IOException io ? io : new IOException(e);
+                throw e;
+            }
+            syncedSeq = through;
+        }
     }
 
     /** The hash of the last entry (all zeros when empty): keep a copy elsewhere to detect a cut-off tail. */
@@ -201,7 +237,15 @@ public final class AuditLog implements AutoCloseable {
      * the pseudonym only), by rewriting the log (write a copy, fsync, rename, fsync the directory).
      * The chain still verifies: redacted entries keep their body hashes.
      */
-    public synchronized int redact(UserId user) throws IOException {
+    public int redact(UserId user) throws IOException {
+        synchronized (syncLock) { // no fsync of the old file may run while it is replaced
+            synchronized (this) {
+                return redactLocked(user);
+            }
+        }
+    }
+
+    private int redactLocked(UserId user) throws IOException {
         flush();
         String subject = pseudonym(user);
         byte[] all = readAll(dir, FILE);
@@ -242,13 +286,18 @@ public final class AuditLog implements AutoCloseable {
     }
 
     @Override
-    public synchronized void close() throws IOException {
-        if (closed) return;
-        closed = true;
-        try {
-            flush();
-        } finally {
-            dev.engram.io.Closeables.closeAll(out, dir);
+    public void close() throws IOException {
+        synchronized (syncLock) {
+            synchronized (this) {
+                if (closed) return;
+                closed = true;
+                try {
+                    flush();
+                    syncedSeq = nextSeq - 1;
+                } finally {
+                    dev.engram.io.Closeables.closeAll(out, dir);
+                }
+            }
         }
     }
 

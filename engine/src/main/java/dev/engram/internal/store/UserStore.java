@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
+import org.roaringbitmap.PeekableIntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -521,11 +522,15 @@ public final class UserStore implements AutoCloseable {
         return read(s -> {
             RoaringBitmap docs = RoaringBitmap.andNot(s.bitmaps().current(), s.bitmaps().tombstones());
             if (accept != null) docs.and(accept);
+            // Collected, then added in one call: per-value add() is several times slower on 100k users.
+            int[] vectors = new int[docs.getCardinality()];
+            int count = 0;
+            for (PeekableIntIterator it = docs.getIntIterator(); it.hasNext(); ) {
+                int v = s.vectorOf(it.next());
+                if (v >= 0) vectors[count++] = v;
+            }
             RoaringBitmap candidates = new RoaringBitmap();
-            docs.forEach((int doc) -> {
-                int v = s.vectorOf(doc);
-                if (v >= 0) candidates.add(v);
-            });
+            candidates.addN(vectors, 0, count);
             List<Hit> hits = new ArrayList<>();
             if (candidates.isEmpty()) return hits;
             SearchResults r = s.vectorIndex().search(query, k, SearchOptions.defaults().withFilter(candidates));

@@ -11,6 +11,7 @@ import dev.engram.io.FileInput;
 import dev.engram.io.FileOutput;
 import dev.engram.io.Framing;
 import dev.engram.memory.UserId;
+import dev.engram.testkit.FaultInjectingStorage;
 import dev.engram.testkit.InMemoryStorage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -165,6 +166,61 @@ class AuditLogTest {
             in.readFully(0, b, 0, b.length);
         }
         return b;
+    }
+
+    @Test
+    void concurrentMutatingAppendsAreDurableWhenTheyReturn() throws Exception {
+        for (long seed = 1; seed <= 5; seed++) {
+            InMemoryStorage base = new InMemoryStorage();
+            FaultInjectingStorage storage = FaultInjectingStorage.wrap(base);
+            java.util.Set<Long> acknowledged = java.util.concurrent.ConcurrentHashMap.newKeySet();
+            AuditLog log = AuditLog.open(storage, Clock.systemUTC());
+            try {
+                List<Thread> threads = new ArrayList<>();
+                for (int t = 0; t < 6; t++) {
+                    UserId user = UserId.of("u" + t);
+                    threads.add(Thread.ofPlatform().start(() -> {
+                        for (int i = 0; i < 40; i++) {
+                            try {
+                                Action a = i % 3 == 0 ? Action.SEARCH : Action.INGEST;
+                                AuditEntry e = log.append("app", a, user, Map.of("i", (long) i));
+                                if (a != Action.SEARCH) acknowledged.add(e.seq());
+                            } catch (IOException ex) {
+                                return; // the power went out under us
+                            }
+                        }
+                    }));
+                }
+                // Cut the power somewhere in the middle of the appends.
+                storage.crashAt(storage.operations() + 100 + 37 * seed);
+                for (Thread t : threads) t.join();
+            } finally {
+                storage.powerLoss(new java.util.Random(seed));
+            }
+            try (AuditLog reopened = AuditLog.open(base, Clock.systemUTC())) {
+                java.util.Set<Long> present = new java.util.HashSet<>();
+                for (AuditEntry e : reopened.entries(x -> true)) present.add(e.seq());
+                for (long seq : acknowledged) assertTrue(present.contains(seq), "seed " + seed + ": acknowledged entry " + seq + " lost");
+                assertTrue(reopened.verify().ok());
+            }
+        }
+    }
+
+    @Test
+    void aFailedFsyncIsNeverRetriedAndFailsEveryLaterMutatingAppend() throws IOException {
+        FaultInjectingStorage storage = FaultInjectingStorage.wrap(dir);
+        try (AuditLog log = AuditLog.open(storage, Clock.systemUTC())) {
+            log.append("app", Action.INGEST, ALICE, Map.of());
+            long before = storage.operations();
+            storage.failOnce(before + 2); // the append's write is before + 1, its fsync before + 2
+            IOException first = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                    () -> log.append("app", Action.INGEST, ALICE, Map.of()));
+            assertEquals(before + 2, storage.operations());
+            IOException later = org.junit.jupiter.api.Assertions.assertThrows(IOException.class,
+                    () -> log.append("app", Action.ADD, BOB, Map.of()));
+            assertEquals(before + 3, storage.operations(), "the second append wrote its entry and did not fsync again");
+            assertEquals(first, later.getCause());
+        }
     }
 
     private void write(byte[] b) throws IOException {
