@@ -88,9 +88,13 @@ public final class UserStore implements AutoCloseable {
     private UserManifest manifest;
     private UserState state;
     private final UserFiles files;
+    // Whether the files the manifest does not list (leftovers of interrupted writes) were deleted: done
+    // once, before the first write after open, so that a user opened only to be read never lists its directory.
+    private boolean prepared;
     private boolean indexesRebuilt;
     private boolean vectorsRebuilt;
-    // The unsealed segment being appended to, or null when the next flush starts a new one.
+    // The unsealed segment being appended to; null until the first flush after open resumes the manifest's
+    // unsealed last segment (resumeActive), or when the next flush starts a new one.
     private ActiveSegment active;
     private IOException failure;
     private boolean closed;
@@ -125,18 +129,17 @@ public final class UserStore implements AutoCloseable {
 
     private void load() throws IOException {
         manifest = files.readManifest();
-        files.deleteOrphans(manifest);
+        // Leftovers of interrupted writes are deleted before the first write (prepareForWrite), not here:
+        // listing the directory was the largest single cost of opening a small user to read it.
         List<SegmentRecord> records = new ArrayList<>();
         List<UserManifest.Entry> segments = manifest.segments();
         for (int i = 0; i < segments.size(); i++) {
             UserFiles.VerifiedSegment s = files.readSegment(segments.get(i));
-            if (!s.entry().sealed()) {
-                if (i != segments.size() - 1) {
-                    throw Corruption.of(dir.location(s.entry().name()), 0, "an unsealed segment that is not the last one",
-                            "manifest damaged?");
-                }
-                active = ActiveSegment.resume(dir, s, user, options.targetBlockBytes()); // drops an uncommitted tail
+            if (!s.entry().sealed() && i != segments.size() - 1) {
+                throw Corruption.of(dir.location(s.entry().name()), 0, "an unsealed segment that is not the last one",
+                        "manifest damaged?");
             }
+            // An unsealed last segment is reopened for appending at the first flush (resumeActive), not here.
             records.addAll(s.contents().records());
         }
         int dimension = options.vectors().dimension();
@@ -321,8 +324,10 @@ public final class UserStore implements AutoCloseable {
     private void flushLocked() throws IOException {
         if (pending.isEmpty()) return;
         try {
+            prepareForWrite();
             int used = 0;
             boolean created = false;
+            if (active == null) active = resumeActive();
             if (active == null) {
                 active = ActiveSegment.create(dir, manifest.newName(FileKind.SEGMENT, 0), user, options.targetBlockBytes());
                 used = 1;
@@ -350,6 +355,27 @@ public final class UserStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Before the first write after open: deletes every file the manifest does not list (leftovers of
+     * interrupted writes, a stale {@code MANIFEST.tmp}), so that no new file can meet an old one's name.
+     */
+    private void prepareForWrite() throws IOException {
+        if (prepared) return;
+        files.deleteOrphans(manifest);
+        prepared = true;
+    }
+
+    /**
+     * The manifest's last segment reopened for appending if it is unsealed (verified again and cut back
+     * to its committed length, durably), else null: the next flush starts a new segment.
+     */
+    private ActiveSegment resumeActive() throws IOException {
+        List<UserManifest.Entry> segments = manifest.segments();
+        if (segments.isEmpty() || segments.getLast().sealed()) return null;
+        UserFiles.VerifiedSegment s = files.readSegment(segments.getLast());
+        return ActiveSegment.resume(dir, s, user, options.targetBlockBytes()); // drops an uncommitted tail
+    }
+
     private void installManifest(UserManifest next) throws IOException {
         StoreFiles.writeAtomically(dir, UserManifest.FILE_NAME, next.encode());
         manifest = next;
@@ -365,6 +391,7 @@ public final class UserStore implements AutoCloseable {
             ensureWritable();
             flushLocked();
             try {
+                prepareForWrite();
                 List<UserManifest.Entry> kept = new ArrayList<>();
                 List<String> old = new ArrayList<>();
                 for (UserManifest.Entry e : manifest.files()) {
@@ -423,6 +450,7 @@ public final class UserStore implements AutoCloseable {
             ensureWritable();
             flushLocked();
             try {
+                prepareForWrite();
                 List<SegmentRecord> kept = new ArrayList<>();
                 for (UserManifest.Entry e : manifest.segments()) {
                     for (SegmentRecord r : files.readSegment(e).contents().records()) {
