@@ -596,7 +596,7 @@ public final class UserStore implements AutoCloseable {
     /**
      * Rebuilds the derived state from the segment files and compares it with the live state:
      * the lexical index, the bitmaps, every memory's versions, the vector-to-document ordinal
-     * mapping and which vectors are live must be equal. Flushes first.
+     * mapping, which vectors are live and every live vector's components must be equal. Flushes first.
      */
     public boolean derivedStateMatchesRebuild() throws IOException {
         lock.writeLock().lock();
@@ -615,6 +615,10 @@ public final class UserStore implements AutoCloseable {
                 for (int v = 0; v < state.vectors(); v++) {
                     if (rebuilt.documentOf(v) != state.documentOf(v)
                             || rebuilt.vectorIndex().isLive(v) != state.vectorIndex().isLive(v)) {
+                        return false;
+                    }
+                    // A live vector's components must be bit for bit the segments' (the live index may have been loaded from its file).
+                    if (state.vectorIndex().isLive(v) && !java.util.Arrays.equals(rebuilt.vectorIndex().vector(v), state.vectorIndex().vector(v))) {
                         return false;
                     }
                 }
