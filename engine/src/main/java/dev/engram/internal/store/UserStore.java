@@ -42,13 +42,14 @@ import org.roaringbitmap.RoaringBitmap;
  * checkpoint.) {@link #checkpointIndexes} persists the derived indexes; {@link #compact} rewrites
  * the segments without the versions of deleted memories.
  *
- * <p>Open: the manifest names the files; unlisted files are leftovers of interrupted writes and
- * are deleted; the active segment is cut back to its committed length; every listed file's
+ * <p>Open only reads an existing user's directory: the manifest names the files; every listed file's
  * checksum and length must match, otherwise opening fails with {@link CorruptFileException}
  * (segments are the source of truth). Index files that are missing, damaged or stale are rebuilt
  * from the segments ({@link #indexesRebuiltOnOpen()}, {@link #vectorsRebuiltOnOpen()}). The
  * vector index file is written and mapped by path, beside the storage seam: only on a
  * {@link dev.engram.io.FileStorage}; elsewhere it is rebuilt on every open (docs/storage.md).
+ * Before the first write after open, unlisted files (leftovers of interrupted writes) are deleted,
+ * and the first flush cuts the unsealed last segment back to its committed length and appends to it.
  *
  * <p>Failures: the first {@link IOException} of a write, sync or rename is kept; the store then
  * refuses every later write, naming that cause (fail-stop; an fsync is never retried). Reopen
