@@ -5,6 +5,7 @@ import dev.engram.internal.catalog.CatalogEntry;
 import dev.engram.internal.catalog.RebuildReport;
 import dev.engram.internal.catalog.UserCatalog;
 import dev.engram.internal.lexical.TextAnalyzer;
+import dev.engram.internal.store.MemoryStore;
 import dev.engram.internal.store.UserStore;
 import dev.engram.io.FileStorage;
 import dev.engram.memory.Memory;
@@ -34,9 +35,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 import org.openjdk.jmh.runner.options.VerboseMode;
 
 /**
- * {@code bench/run store [--quick] [--scale] [--keep]}: the per-user store ({@link UserStore}) and the
- * user catalog, used directly (the WAL-backed multi-user store is not merged yet: see
- * {@link #walPhase}).
+ * {@code bench/run store [--quick] [--scale] [--keep] [--wal-only]}: the per-user store ({@link UserStore}) and the
+ * user catalog, used directly, then the WAL-backed multi-user {@link MemoryStore} (put throughput,
+ * recovery time against WAL size: {@link #walPhase}).
  *
  * <ol>
  *   <li>one large user: put throughput (put + flush every 1,000, each flush fsyncs), warm
@@ -73,28 +74,146 @@ public final class StoreSuite {
                 scale ? "--scale" : quick ? "--quick" : "full", Runtime.getRuntime().availableProcessors(),
                 Footprint.mb(Runtime.getRuntime().maxMemory()), bigMemories, smallUsers, SMALL);
         Path root = Files.createTempDirectory(BenchEnv.cacheDir().toAbsolutePath(), "store-");
+        if (List.of(args).contains("--wal-only")) { // the MemoryStore phase alone (put throughput, recovery vs WAL size)
+            try (TextAnalyzer analyzer = new TextAnalyzer()) {
+                WalFigures wal = walPhase(root.resolve("wal"), analyzer, quick, scale);
+                System.out.printf("RESULT store wal_put_per_s=%.0f wal_put_per_s_%d=%.0f recovery_s_per_gb=%.2f%n", wal.putPerSec1,
+                        wal.writersN, wal.putPerSecN, wal.recoverySPerGb);
+            } finally {
+                deleteTree(root);
+            }
+            return;
+        }
         try (TextAnalyzer analyzer = new TextAnalyzer()) {
             BigUser big = bigUser(root.resolve("big"), analyzer, bigMemories);
             catalogAtSize(root.resolve("catalog-100k"), 100_000);
             double coldP99 = smallUsers(root.resolve("small"), analyzer, smallUsers, buildThreads, scale);
-            walPhase();
+            WalFigures wal = walPhase(root.resolve("wal"), analyzer, quick, scale);
             if (!scale) jmh(quick);
-            double recoverySPerGb = big.openSeconds / (big.segmentBytes / 1e9);
-            System.out.println("NOTE recovery_s_per_gb is UserStore's own open-time recovery (read, checksum and decode every"
-                    + " segment record, load index files, map vectors) of the big user, per GB of segment data; the WAL"
-                    + " replay figure replaces it once MemoryStore is merged");
-            System.out.printf("RESULT store put_per_s=%.0f cold_open_p99_ms=%.2f recovery_s_per_gb=%.2f%n",
-                    big.putPerSec, coldP99, recoverySPerGb);
+            double openSPerGb = big.openSeconds / (big.segmentBytes / 1e9);
+            System.out.println("NOTE put_per_s: one UserStore, put + flush every 1,000 (dominated by HNSW insertion, not fsync);"
+                    + " wal_put_per_s[_N]: MemoryStore.write of one put, SYNC, 1 [N] writer threads over 100 users (group commit);"
+                    + " recovery_s_per_gb: MemoryStore open after a kill, replaying the WAL since the checkpoint, per GB of WAL"
+                    + " (largest size of the table); open_s_per_gb: UserStore open of the big user per GB of segments");
+            System.out.printf("RESULT store put_per_s=%.0f wal_put_per_s=%.0f wal_put_per_s_%d=%.0f cold_open_p99_ms=%.2f"
+                    + " recovery_s_per_gb=%.2f open_s_per_gb=%.2f%n", big.putPerSec, wal.putPerSec1, wal.writersN, wal.putPerSecN,
+                    coldP99, wal.recoverySPerGb, openSPerGb);
         } finally {
             if (keep) System.out.println("kept data under " + root);
             else deleteTree(root);
         }
     }
 
-    /** The WAL-backed phase (MemoryStore: put through the WAL, recovery by WAL replay): pending. */
-    static void walPhase() {
-        System.out.println("NOTE WAL put/recovery figures pending: MemoryStore (WAL-backed, multi-user) is not merged yet;"
-                + " this suite measures UserStore directly (flush = append + fsync + manifest replace)");
+    private record WalFigures(double putPerSec1, int writersN, double putPerSecN, double recoverySPerGb) {}
+
+    /**
+     * The WAL-backed store ({@link MemoryStore}): put throughput with 1 and 16 writer threads (SYNC: a
+     * write returns once fsynced; concurrent writers share group commits), then recovery time against
+     * the WAL size: a child process ({@link WalFill}) fills the WAL to each size and halts without a
+     * checkpoint, the store is reopened (replaying every record) and checkpointed.
+     */
+    static WalFigures walPhase(Path dir, TextAnalyzer analyzer, boolean quick, boolean scale) throws Exception {
+        Files.createDirectories(dir);
+        int puts = quick ? 2_000 : 8_000;
+        double one = walPuts(dir.resolve("puts-1"), analyzer, 1, puts / 4);
+        int n = 16;
+        double many = walPuts(dir.resolve("puts-" + n), analyzer, n, puts);
+        long[] sizes = quick ? new long[] {8L << 20, 32L << 20} : scale ? new long[] {16L << 20, 64L << 20, 256L << 20}
+                : new long[] {16L << 20, 64L << 20, 128L << 20};
+        double sPerGb = 0;
+        System.out.println("WAL recovery (kill after filling the WAL with puts of 384-d memories over 100 users, 8 writers, SYNC;"
+                + " reopen replays every record; then checkpoint = flush 100 users + marker + WAL truncation):");
+        System.out.println("  WAL size | records | fill puts/s | recovery s (CPU of the opening thread) | records/s | s per GB of WAL"
+                + " | checkpoint s");
+        for (long size : sizes) {
+            Path d = dir.resolve("recovery-" + (size >> 20));
+            String filled = fillInChild(d, size, 8, 100);
+            long records = Long.parseLong(field(filled, "records"));
+            double fillSecs = Double.parseDouble(field(filled, "seconds"));
+            Footprint.Disk wd = Footprint.disk(d.resolve(MemoryStore.WAL_DIRECTORY));
+            long walBytes = wd.total(wd.apparent());
+            java.lang.management.ThreadMXBean mx = java.lang.management.ManagementFactory.getThreadMXBean();
+            long cpu0 = mx.getCurrentThreadCpuTime(); // replay runs on the opening thread: its CPU time excludes the machine's load
+            long a = System.nanoTime();
+            double recovery;
+            double recoveryCpu;
+            double checkpoint;
+            long replayed;
+            try (MemoryStore s = MemoryStore.open(d, analyzer, MemoryStore.Options.defaults().withOpenUsersMaxBytes(1L << 30),
+                    MemoryStore.EventSink.NONE)) {
+                recovery = (System.nanoTime() - a) / 1e9;
+                recoveryCpu = (mx.getCurrentThreadCpuTime() - cpu0) / 1e9;
+                replayed = s.stats().replayedRecords();
+                long c = System.nanoTime();
+                s.checkpoint();
+                checkpoint = (System.nanoTime() - c) / 1e9;
+            }
+            if (replayed != records) throw new IllegalStateException("replayed " + replayed + " records, the child acknowledged " + records);
+            sPerGb = recovery / (walBytes / 1e9);
+            System.out.printf("  %s | %,d | %,.0f | %.2f (CPU %.2f) | %,.0f | %.1f (CPU %.1f) | %.2f%n", Footprint.mb(walBytes), records,
+                    records / fillSecs, recovery, recoveryCpu, records / recovery, sPerGb, recoveryCpu / (walBytes / 1e9), checkpoint);
+            deleteTree(d);
+        }
+        return new WalFigures(one, n, many, sPerGb);
+    }
+
+    /** Puts per second through {@link MemoryStore#write} (one put per write) with {@code threads} writers over 100 users. */
+    private static double walPuts(Path dir, TextAnalyzer analyzer, int threads, int puts) throws Exception {
+        try (MemoryStore store = MemoryStore.open(dir, analyzer, MemoryStore.Options.defaults(), MemoryStore.EventSink.NONE)) {
+            // Every user exists first (creating a user's directory costs fsyncs of its parents): not measured.
+            MemoryGenerator warm = new MemoryGenerator(499);
+            for (int i = 0; i < 100; i++) {
+                UserId u = userId(i);
+                store.write(u, List.of(new MemoryStore.Mutation.Put(warm.memory(u), warm.embedding())));
+            }
+            List<Thread> ts = new ArrayList<>();
+            AtomicInteger next = new AtomicInteger();
+            long syncs0 = store.walStats().syncs();
+            long a = System.nanoTime();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                ts.add(Thread.ofPlatform().start(() -> {
+                    MemoryGenerator gen = new MemoryGenerator(500 + thread);
+                    try {
+                        for (int i = next.getAndIncrement(); i < puts; i = next.getAndIncrement()) {
+                            UserId u = userId(i % 100);
+                            store.write(u, List.of(new MemoryStore.Mutation.Put(gen.memory(u), gen.embedding())));
+                        }
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }));
+            }
+            for (Thread t : ts) t.join();
+            double secs = (System.nanoTime() - a) / 1e9;
+            long syncs = store.walStats().syncs() - syncs0;
+            System.out.printf("WAL-backed put (MemoryStore.write, SYNC, one 384-d memory per write, 100 users), %d writer%s: %,d puts"
+                    + " in %.1f s = %,.0f puts/s; %,d fsyncs = %.2f per put%n", threads, threads == 1 ? "" : "s", puts, secs,
+                    puts / secs, syncs, syncs / (double) puts);
+            return puts / secs;
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** Runs {@link WalFill} in a child JVM and returns its FILLED line. */
+    private static String fillInChild(Path dir, long bytes, int threads, int users) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(List.of(BenchEnv.jvmFlags()));
+        cmd.addAll(List.of("-Xmx2g", "-cp", System.getProperty("java.class.path"), WalFill.class.getName(), dir.toString(),
+                Long.toString(bytes), Integer.toString(threads), Integer.toString(users)));
+        Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        int rc = p.waitFor();
+        String line = out.lines().filter(l -> l.startsWith("FILLED ")).findFirst().orElse(null);
+        if (rc != 0 || line == null) throw new IllegalStateException("WAL fill failed (exit " + rc + "): " + out);
+        return line;
+    }
+
+    private static String field(String line, String key) {
+        for (String f : line.split(" ")) if (f.startsWith(key + "=")) return f.substring(key.length() + 1);
+        throw new IllegalArgumentException(key + " not in " + line);
     }
 
     // --- one large user ---

@@ -635,6 +635,11 @@ public final class MemoryStore implements AutoCloseable {
         open.forEach((u, n) -> f.accept(u, n));
     }
 
+    /** The write-ahead log's counters since open (appends, group-commit batches, fsyncs and their time, bytes). */
+    public dev.engram.wal.WalStats walStats() {
+        return wal.stats();
+    }
+
     /** The first I/O failure kept by the fail-stop holder, or null. */
     public Throwable failure() {
         return failStop.failure();

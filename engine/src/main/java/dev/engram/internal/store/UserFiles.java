@@ -49,13 +49,18 @@ final class UserFiles {
         this.user = user;
     }
 
-    /** The manifest (an empty one for a new user); a stale {@code MANIFEST.tmp} is deleted. */
+    /**
+     * The manifest (an empty one for a new user). A stale {@code MANIFEST.tmp} is left alone: it is
+     * unlisted, so {@link #deleteOrphans} removes it before the first write.
+     */
     UserManifest readManifest() throws IOException {
-        String tmp = UserManifest.FILE_NAME + ".tmp";
-        if (dir.exists(tmp)) dir.delete(tmp);
-        if (!dir.exists(UserManifest.FILE_NAME)) return UserManifest.empty(user);
         String location = dir.location(UserManifest.FILE_NAME);
-        byte[] bytes = StoreFiles.readAll(dir, UserManifest.FILE_NAME);
+        byte[] bytes;
+        try {
+            bytes = StoreFiles.readAll(dir, UserManifest.FILE_NAME);
+        } catch (NoSuchFileException e) {
+            return UserManifest.empty(user);
+        }
         UserManifest manifest = UserManifest.decode(bytes, bytes.length, location);
         if (!manifest.user().equals(user)) {
             throw Corruption.of(location, 0, "manifest belongs to user '" + manifest.user() + "', not '" + user + "'",
@@ -78,8 +83,12 @@ final class UserFiles {
     /** Reads a listed segment and verifies it against its manifest entry; any mismatch is corruption. */
     VerifiedSegment readSegment(UserManifest.Entry e) throws IOException {
         String name = dir.location(e.name());
-        if (!dir.exists(e.name())) throw Corruption.of(name, 0, "listed in the manifest but missing", "deleted by hand?");
-        byte[] data = StoreFiles.readAll(dir, e.name());
+        byte[] data;
+        try {
+            data = StoreFiles.readAll(dir, e.name());
+        } catch (NoSuchFileException missing) {
+            throw Corruption.of(name, 0, "listed in the manifest but missing", "deleted by hand?");
+        }
         if (data.length < e.length()) {
             throw Corruption.of(name, data.length, "file is " + data.length + " bytes, the manifest committed " + e.length(),
                     "file truncated after it was committed? disk fault?");
@@ -145,7 +154,7 @@ final class UserFiles {
         if (vec.isEmpty() || base == null || vec.get().records() > totalRecords) return Optional.empty();
         UserManifest.Entry e = vec.get();
         try {
-            if (!dir.exists(e.name()) || crcOf(e.name(), e.length()) != e.crc32c()) return Optional.empty();
+            if (crcOf(e.name(), e.length()) != e.crc32c()) return Optional.empty(); // a missing file: NoSuchFileException
             VectorIndex index = VectorIndex.open(base.resolve(e.name()));
             IndexConfig c = index.config();
             if (c.dimension() != config.dimension() || c.similarity() != config.similarity()) {
@@ -164,7 +173,7 @@ final class UserFiles {
         try (FileInput in = dir.openInput(name)) {
             if (in.size() != length) return Long.MIN_VALUE; // outside the int range of any CRC
             CRC32C crc = new CRC32C();
-            ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+            ByteBuffer buf = ByteBuffer.allocate((int) Math.max(1, Math.min(1 << 16, length)));
             for (long pos = 0; pos < length; ) {
                 buf.clear();
                 buf.limit((int) Math.min(buf.capacity(), length - pos));

@@ -43,13 +43,14 @@ import org.roaringbitmap.RoaringBitmap;
  * checkpoint.) {@link #checkpointIndexes} persists the derived indexes; {@link #compact} rewrites
  * the segments without the versions of deleted memories.
  *
- * <p>Open: the manifest names the files; unlisted files are leftovers of interrupted writes and
- * are deleted; the active segment is cut back to its committed length; every listed file's
+ * <p>Open only reads an existing user's directory: the manifest names the files; every listed file's
  * checksum and length must match, otherwise opening fails with {@link CorruptFileException}
  * (segments are the source of truth). Index files that are missing, damaged or stale are rebuilt
  * from the segments ({@link #indexesRebuiltOnOpen()}, {@link #vectorsRebuiltOnOpen()}). The
  * vector index file is written and mapped by path, beside the storage seam: only on a
  * {@link dev.engram.io.FileStorage}; elsewhere it is rebuilt on every open (docs/storage.md).
+ * Before the first write after open, unlisted files (leftovers of interrupted writes) are deleted,
+ * and the first flush cuts the unsealed last segment back to its committed length and appends to it.
  *
  * <p>Failures: the first {@link IOException} of a write, sync or rename is kept; the store then
  * refuses every later write, naming that cause (fail-stop; an fsync is never retried). Reopen
@@ -89,9 +90,13 @@ public final class UserStore implements AutoCloseable {
     private UserManifest manifest;
     private UserState state;
     private final UserFiles files;
+    // Whether the files the manifest does not list (leftovers of interrupted writes) were deleted: done
+    // once, before the first write after open, so that a user opened only to be read never lists its directory.
+    private boolean prepared;
     private boolean indexesRebuilt;
     private boolean vectorsRebuilt;
-    // The unsealed segment being appended to, or null when the next flush starts a new one.
+    // The unsealed segment being appended to; null until the first flush after open resumes the manifest's
+    // unsealed last segment (resumeActive), or when the next flush starts a new one.
     private ActiveSegment active;
     private IOException failure;
     private boolean closed;
@@ -126,18 +131,17 @@ public final class UserStore implements AutoCloseable {
 
     private void load() throws IOException {
         manifest = files.readManifest();
-        files.deleteOrphans(manifest);
+        // Leftovers of interrupted writes are deleted before the first write (prepareForWrite), not here:
+        // listing the directory was the largest single cost of opening a small user to read it.
         List<SegmentRecord> records = new ArrayList<>();
         List<UserManifest.Entry> segments = manifest.segments();
         for (int i = 0; i < segments.size(); i++) {
             UserFiles.VerifiedSegment s = files.readSegment(segments.get(i));
-            if (!s.entry().sealed()) {
-                if (i != segments.size() - 1) {
-                    throw Corruption.of(dir.location(s.entry().name()), 0, "an unsealed segment that is not the last one",
-                            "manifest damaged?");
-                }
-                active = ActiveSegment.resume(dir, s, user, options.targetBlockBytes()); // drops an uncommitted tail
+            if (!s.entry().sealed() && i != segments.size() - 1) {
+                throw Corruption.of(dir.location(s.entry().name()), 0, "an unsealed segment that is not the last one",
+                        "manifest damaged?");
             }
+            // An unsealed last segment is reopened for appending at the first flush (resumeActive), not here.
             records.addAll(s.contents().records());
         }
         int dimension = options.vectors().dimension();
@@ -322,8 +326,10 @@ public final class UserStore implements AutoCloseable {
     private void flushLocked() throws IOException {
         if (pending.isEmpty()) return;
         try {
+            prepareForWrite();
             int used = 0;
             boolean created = false;
+            if (active == null) active = resumeActive();
             if (active == null) {
                 active = ActiveSegment.create(dir, manifest.newName(FileKind.SEGMENT, 0), user, options.targetBlockBytes());
                 used = 1;
@@ -351,6 +357,27 @@ public final class UserStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Before the first write after open: deletes every file the manifest does not list (leftovers of
+     * interrupted writes, a stale {@code MANIFEST.tmp}), so that no new file can meet an old one's name.
+     */
+    private void prepareForWrite() throws IOException {
+        if (prepared) return;
+        files.deleteOrphans(manifest);
+        prepared = true;
+    }
+
+    /**
+     * The manifest's last segment reopened for appending if it is unsealed (verified again and cut back
+     * to its committed length, durably), else null: the next flush starts a new segment.
+     */
+    private ActiveSegment resumeActive() throws IOException {
+        List<UserManifest.Entry> segments = manifest.segments();
+        if (segments.isEmpty() || segments.getLast().sealed()) return null;
+        UserFiles.VerifiedSegment s = files.readSegment(segments.getLast());
+        return ActiveSegment.resume(dir, s, user, options.targetBlockBytes()); // drops an uncommitted tail
+    }
+
     private void installManifest(UserManifest next) throws IOException {
         StoreFiles.writeAtomically(dir, UserManifest.FILE_NAME, next.encode());
         manifest = next;
@@ -366,6 +393,7 @@ public final class UserStore implements AutoCloseable {
             ensureWritable();
             flushLocked();
             try {
+                prepareForWrite();
                 List<UserManifest.Entry> kept = new ArrayList<>();
                 List<String> old = new ArrayList<>();
                 for (UserManifest.Entry e : manifest.files()) {
@@ -424,6 +452,7 @@ public final class UserStore implements AutoCloseable {
             ensureWritable();
             flushLocked();
             try {
+                prepareForWrite();
                 List<SegmentRecord> kept = new ArrayList<>();
                 for (UserManifest.Entry e : manifest.segments()) {
                     for (SegmentRecord r : files.readSegment(e).contents().records()) {
@@ -573,7 +602,7 @@ public final class UserStore implements AutoCloseable {
     /**
      * Rebuilds the derived state from the segment files and compares it with the live state:
      * the lexical index, the bitmaps, every memory's versions, the vector-to-document ordinal
-     * mapping and which vectors are live must be equal. Flushes first.
+     * mapping, which vectors are live and every live vector's components must be equal. Flushes first.
      */
     public boolean derivedStateMatchesRebuild() throws IOException {
         lock.writeLock().lock();
@@ -592,6 +621,10 @@ public final class UserStore implements AutoCloseable {
                 for (int v = 0; v < state.vectors(); v++) {
                     if (rebuilt.documentOf(v) != state.documentOf(v)
                             || rebuilt.vectorIndex().isLive(v) != state.vectorIndex().isLive(v)) {
+                        return false;
+                    }
+                    // A live vector's components must be bit for bit the segments' (the live index may have been loaded from its file).
+                    if (state.vectorIndex().isLive(v) && !java.util.Arrays.equals(rebuilt.vectorIndex().vector(v), state.vectorIndex().vector(v))) {
                         return false;
                     }
                 }

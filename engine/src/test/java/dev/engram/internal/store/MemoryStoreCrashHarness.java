@@ -214,14 +214,26 @@ public final class MemoryStoreCrashHarness {
                 }
                 if (acks.isEmpty()) problems.add("cycle " + cycle + ": the child acknowledged nothing (" + lines.size() + " lines)");
                 acked += acks.stream().filter(f -> !f[0].equals("X")).count();
+                // Evidence for a failure: the directory as the kill left it and the child's output, kept
+                // beside the data only when this cycle finds a problem.
+                Path evidence = dir.resolveSibling(dir.getFileName() + "-cycle" + cycle + "-as-killed");
+                copyTree(dir, evidence);
+                int problemsBefore = problems.size();
                 StoreWorkload.RecordingSink sink = new StoreWorkload.RecordingSink();
                 try (MemoryStore s = MemoryStore.open(dir, analyzer, options(), sink)) {
                     MemoryStore.Stats st = s.stats();
                     replayed += st.replayedRecords();
                     maxRecovery = Math.max(maxRecovery, st.recoveryMillis());
                     verified += verify(s, cycle, runId, acks, sink, st.truncatedLsn(), base, problems, maxThreads);
+                    if (problems.size() > problemsBefore) {
+                        problems.add("cycle " + cycle + ": recovery saw marker applied=" + st.appliedLsn() + " truncated="
+                                + st.truncatedLsn() + ", replayed " + st.replayedRecords() + " records, last LSN " + st.lastLsn()
+                                + "; the directory as killed is in " + evidence + ", the child's output in " + evidence + ".out");
+                        Files.write(evidence.resolveSibling(evidence.getFileName() + ".out"), lines);
+                    }
                     base = baseline(s, maxThreads);
                 }
+                if (problems.size() == problemsBefore) deleteTree(evidence);
                 if (log != null) {
                     for (int i = reported; i < problems.size(); i++) log.println("PROBLEM " + problems.get(i));
                 }
@@ -268,7 +280,14 @@ public final class MemoryStoreCrashHarness {
                 if (deletedSince) {
                     ok++; // a later delete was written (its acknowledgment may not have been printed before the kill)
                 } else if (h.size() < v || h.get((int) v - 1).content().hashCode() != Integer.parseInt(f[5])) {
-                    problems.add(c + "acknowledged version " + v + " of " + e.getKey() + " (LSN " + f[1] + ") missing or altered: " + h.size() + " versions");
+                    long lsn = Long.parseLong(f[1]);
+                    // What else of the same WAL record survived tells a lost record from a lost put.
+                    List<String> sameRecord = acks.stream().filter(g -> !g[0].equals("X") && g[1].equals(f[1])).map(g -> String.join(" ", g))
+                            .toList();
+                    boolean deleted = s.read(u, us -> us.isDeleted(e.getKey()));
+                    problems.add(c + "acknowledged version " + v + " of " + e.getKey() + " (LSN " + lsn + ") missing or altered: " + h.size()
+                            + " versions (deleted " + deleted + ", delete attempted " + deleteAttempted.contains(e.getKey())
+                            + "; acknowledged with it: " + sameRecord + ")");
                 } else {
                     ok++;
                 }
@@ -336,6 +355,31 @@ public final class MemoryStoreCrashHarness {
             }
         }
         return b;
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        deleteTree(to);
+        try (java.util.stream.Stream<Path> all = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) all::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    try {
+                        Files.copy(p, target);
+                    } catch (java.nio.file.NoSuchFileException gone) {
+                        // nothing runs on the directory now; a vanished file cannot happen, but is not evidence either
+                    }
+                }
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) return;
+        try (java.util.stream.Stream<Path> all = Files.walk(root)) {
+            for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);
+        }
     }
 
     private static List<String> childCommand(Path dir, long runId, int threads) {

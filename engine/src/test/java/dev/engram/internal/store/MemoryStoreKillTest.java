@@ -6,6 +6,7 @@ import dev.engram.testkit.Seeded;
 import dev.engram.testkit.TestRandom;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.CleanupMode;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -16,7 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Seeded
 class MemoryStoreKillTest {
-    @TempDir
+    // Kept when the test fails: the harness leaves the failing cycle's directory as killed and the child's output beside it.
+    @TempDir(cleanup = CleanupMode.ON_SUCCESS)
     Path dir;
 
     @Test

@@ -319,13 +319,16 @@ class UserStoreVectorTest {
         // rebuilt instead of serving the deleted memory a.
         Path listed = only(dir, ".vec");
         Files.copy(old, listed, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        // An unlisted index (a crash between save and the manifest swap) is deleted on open.
+        // An unlisted index (a crash between save and the manifest swap) is ignored by a read and
+        // deleted before the first write (so no new file can meet its name).
         Path orphan = dir.resolve("999.vec");
         Files.copy(old, orphan);
         try (UserStore s = UserStore.open(root, user, A, OPTIONS)) {
             assertTrue(s.vectorsRebuiltOnOpen());
-            assertFalse(Files.exists(orphan));
             assertEquals(List.of(b.id()), s.vectorSearch(va, 5, null).stream().map(h -> h.memory().id()).toList());
+            assertTrue(Files.exists(orphan));
+            s.checkpointIndexes();
+            assertFalse(Files.exists(orphan));
         }
         UserStore.Options other = new UserStore.Options(512, 4096, IndexConfig.defaults(DIM * 2));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> UserStore.open(root, user, A, other));
