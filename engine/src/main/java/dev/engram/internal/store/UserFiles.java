@@ -5,6 +5,8 @@ import dev.engram.index.IndexConfig;
 import dev.engram.index.VectorIndex;
 import dev.engram.internal.bitmap.AttributeBitmaps;
 import dev.engram.internal.bitmap.BitmapFile;
+import dev.engram.internal.crypto.FileCiphers;
+import dev.engram.internal.crypto.KeyDestroyedException;
 import dev.engram.internal.format.BlockFileReader;
 import dev.engram.internal.format.Corruption;
 import dev.engram.internal.format.Crc32c;
@@ -43,10 +45,12 @@ final class UserFiles {
 
     private final Storage dir;
     private final UserId user;
+    private final FileCiphers ciphers;
 
-    UserFiles(Storage dir, UserId user) {
+    UserFiles(Storage dir, UserId user, FileCiphers ciphers) {
         this.dir = dir;
         this.user = user;
+        this.ciphers = ciphers;
     }
 
     /** The manifest (an empty one for a new user); a stale {@code MANIFEST.tmp} is deleted. */
@@ -93,7 +97,8 @@ final class UserFiles {
                     String.format("0x%08x", e.crc32c()), String.format("0x%08x", crc),
                     "file changed after it was committed? disk fault?");
         }
-        SegmentReader.Contents c = SegmentReader.read(data, (int) e.length(), name, user, BlockFileReader.Mode.STRICT);
+        SegmentReader.Contents c = SegmentReader.read(data, (int) e.length(), name, user, BlockFileReader.Mode.STRICT,
+                ciphers.reading(e.name()));
         if (c.sealed() != e.sealed() || c.records().size() != e.records()) {
             throw Corruption.of(name, 0, "segment disagrees with the manifest (sealed " + c.sealed() + ", "
                     + c.records().size() + " records)", "manifest and segment from different writes?");
@@ -115,9 +120,13 @@ final class UserFiles {
         try {
             byte[] l = readListed(lex.get());
             byte[] b = readListed(bmp.get());
-            LexicalIndex lexical = LexicalFile.decode(l, l.length, dir.location(lex.get().name()), analyzer);
-            AttributeBitmaps bitmaps = BitmapFile.decode(b, b.length, dir.location(bmp.get().name()));
+            LexicalIndex lexical = LexicalFile.decode(l, l.length, dir.location(lex.get().name()), analyzer,
+                    ciphers.reading(lex.get().name()));
+            AttributeBitmaps bitmaps = BitmapFile.decode(b, b.length, dir.location(bmp.get().name()),
+                    ciphers.reading(bmp.get().name()));
             return Optional.of(new LoadedIndexes(lexical, bitmaps, lex.get().records()));
+        } catch (KeyDestroyedException e) {
+            throw e; // not damage: the user's key is gone, and the segments cannot be read either
         } catch (CorruptFileException | NoSuchFileException e) {
             // Derived state: a damaged or missing index file costs a rebuild, never the user's data.
             return Optional.empty();
@@ -131,6 +140,9 @@ final class UserFiles {
      * from the segments on every open.
      */
     Path vectorDirectory() {
+        // An encrypted user's vectors never reach a file unencrypted: VectorIndex maps its file by
+        // path, so the index is kept in memory only and rebuilt from the (encrypted) segments.
+        if (ciphers.encrypted()) return null;
         return dir instanceof FileStorage fs ? fs.directory() : null;
     }
 
