@@ -7,7 +7,9 @@ import dev.engram.internal.bitmap.AttributeBitmaps;
 import dev.engram.internal.bitmap.BitmapFile;
 import dev.engram.internal.crypto.FileCiphers;
 import dev.engram.internal.crypto.KeyDestroyedException;
+import dev.engram.internal.format.BlockCipher;
 import dev.engram.internal.format.BlockFileReader;
+import dev.engram.internal.format.BodyFile;
 import dev.engram.internal.format.Corruption;
 import dev.engram.internal.format.Crc32c;
 import dev.engram.internal.lexical.LexicalFile;
@@ -20,6 +22,7 @@ import dev.engram.io.FileStorage;
 import dev.engram.io.Storage;
 import dev.engram.memory.UserId;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -153,6 +156,7 @@ final class UserFiles {
      */
     Optional<LoadedVectors> loadVectors(UserManifest manifest, long totalRecords, IndexConfig config) throws IOException {
         Optional<UserManifest.Entry> vec = manifest.file(FileKind.VECTORS);
+        if (ciphers.encrypted()) return loadEncryptedVectors(vec, totalRecords, config);
         Path base = vectorDirectory();
         if (vec.isEmpty() || base == null || vec.get().records() > totalRecords) return Optional.empty();
         UserManifest.Entry e = vec.get();
@@ -167,6 +171,50 @@ final class UserFiles {
             return Optional.of(new LoadedVectors(index, e.records()));
         } catch (CorruptIndexException | NoSuchFileException e2) {
             // Derived state: a damaged or missing vector file costs a rebuild, never the user's data.
+            return Optional.empty();
+        }
+    }
+
+    /** Magic "EVEC", format name and version of an encrypted user's vector file. */
+    static final int VECTORS_MAGIC = 0x45564543;
+    static final String VECTORS_FORMAT = "engram.vectors";
+    static final int VECTORS_VERSION = 1;
+
+    /**
+     * An encrypted user's vector file: a body file (magic "EVEC", {@value #VECTORS_FORMAT} v1) whose
+     * body is exactly the bytes of index-hnsw's file format ({@link VectorIndex#toBytes}), every DATA
+     * block encrypted. Written through the storage seam like the lexical index.
+     */
+    static byte[] encodeEncryptedVectors(VectorIndex index, BlockCipher cipher) throws IOException {
+        byte[] raw = index.toBytes();
+        return BodyFile.encode(VECTORS_MAGIC, VECTORS_FORMAT, VECTORS_VERSION, raw, raw.length, cipher);
+    }
+
+    /**
+     * An encrypted user's persisted vector index: read through the seam, checked against the
+     * manifest, decrypted, and opened from an off-heap copy (nothing mapped). Empty (rebuild) on any
+     * damage or mismatch; a destroyed key is thrown.
+     */
+    private Optional<LoadedVectors> loadEncryptedVectors(Optional<UserManifest.Entry> vec, long totalRecords, IndexConfig config)
+            throws IOException {
+        if (vec.isEmpty() || vec.get().records() > totalRecords) return Optional.empty();
+        UserManifest.Entry e = vec.get();
+        try {
+            byte[] data = readListed(e);
+            String location = dir.location(e.name());
+            BodyFile.Decoded d = BodyFile.decode(data, data.length, location, VECTORS_MAGIC, VECTORS_FORMAT, VECTORS_VERSION,
+                    VECTORS_VERSION, ciphers.reading(e.name()));
+            data = null; // the ciphertext is garbage from here on
+            VectorIndex index = VectorIndex.open(MemorySegment.ofArray(d.body()), location);
+            IndexConfig c = index.config();
+            if (c.dimension() != config.dimension() || c.similarity() != config.similarity()) {
+                index.close();
+                return Optional.empty();
+            }
+            return Optional.of(new LoadedVectors(index, e.records()));
+        } catch (KeyDestroyedException x) {
+            throw x;
+        } catch (CorruptFileException | CorruptIndexException | NoSuchFileException x) {
             return Optional.empty();
         }
     }

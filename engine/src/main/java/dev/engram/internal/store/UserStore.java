@@ -422,6 +422,12 @@ public final class UserStore implements AutoCloseable {
             long crc = files.crcOf(vecName, length);
             if (crc == Long.MIN_VALUE) throw new IOException(dir.location(vecName) + " changed size while it was checksummed");
             entries.add(new UserManifest.Entry(vecName, FileKind.VECTORS, length, (int) crc, true, s.records()));
+        } else if (ciphers.encrypted()) {
+            // An encrypted user's vectors: the index file's bytes, encrypted, through the storage seam.
+            String vecName = manifest.newName(FileKind.VECTORS, first + 2);
+            byte[] vec = UserFiles.encodeEncryptedVectors(s.vectorIndex(), ciphers.writing(vecName));
+            StoreFiles.writeNew(dir, vecName, vec);
+            entries.add(new UserManifest.Entry(vecName, FileKind.VECTORS, vec.length, Crc32c.of(vec), true, s.records()));
         }
         return entries;
     }

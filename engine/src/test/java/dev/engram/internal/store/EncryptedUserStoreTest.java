@@ -36,8 +36,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * One encrypted user's store on disk through every path — put, update (history), delete, flush,
  * index checkpoint, reopen with the index files loaded, compaction, reopen — with the raw bytes of
- * every file checked for the canary contents and vectors (none, at any point), no vector file ever
- * written, derived state equal to a rebuild; a tampered segment refused; and the user unreadable
+ * every file checked for the canary contents and vectors (none, at any point), the vector file
+ * written encrypted and loaded from it, derived state equal to a rebuild; a tampered segment refused; and the user unreadable
  * ({@link KeyDestroyedException}) once its key is destroyed. Also the encrypted WAL payload codec.
  */
 class EncryptedUserStoreTest {
@@ -94,7 +94,7 @@ class EncryptedUserStoreTest {
             assertNoCanary(tmp.resolve("keys"), canaries, vectors, "in the key store");
             try (UserStore s = UserStore.open(root, ANN, A, StoreWorkload.USER_OPTIONS, ciphers)) {
                 assertFalse(s.indexesRebuiltOnOpen(), "encrypted index files load");
-                assertTrue(s.vectorsRebuiltOnOpen(), "an encrypted user's vectors are rebuilt from the segments");
+                assertFalse(s.vectorsRebuiltOnOpen(), "the encrypted vector file loads (decrypted into an off-heap copy)");
                 assertEquals(2, s.history(updated).size());
                 assertTrue(s.isDeleted(deleted));
                 Memory third = written.get(2);
@@ -107,7 +107,10 @@ class EncryptedUserStoreTest {
             }
             assertNoCanary(data, canaries, vectors, "after compaction");
             try (Stream<Path> files = Files.walk(data)) {
-                assertTrue(files.noneMatch(p -> p.toString().endsWith(".vec")), "no vector file for an encrypted user");
+                List<Path> vec = files.filter(p -> p.toString().endsWith(".vec")).toList();
+                assertEquals(1, vec.size(), "one vector file");
+                assertEquals(UserFiles.VECTORS_MAGIC, ByteBuffer.wrap(Files.readAllBytes(vec.getFirst())).getInt(0),
+                        "the encrypted vector format, not index-hnsw's clear one");
             }
             try (UserStore s = UserStore.open(root, ANN, A, StoreWorkload.USER_OPTIONS, ciphers)) {
                 assertEquals(written.get(3), s.current(written.get(3).id()).orElseThrow());
