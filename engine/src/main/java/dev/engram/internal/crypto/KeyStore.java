@@ -67,6 +67,8 @@ public final class KeyStore implements AutoCloseable {
     private final MasterKey master;
     private final byte[] storeId;
     private final Object writeLock = new Object();
+    // Bumped (under the cache's lock) by every destruction, so a read that raced one never caches the destroyed key.
+    private long epoch;
     private final Map<String, UserKey> cache = new LinkedHashMap<>(256, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, UserKey> e) {
@@ -135,15 +137,17 @@ public final class KeyStore implements AutoCloseable {
     /** The user's key, or empty if it has none (never had one, or it was destroyed). */
     public Optional<UserKey> get(UserId user) throws IOException {
         String h = hashName(user);
+        long seen;
         synchronized (cache) {
             UserKey k = cache.get(h);
             if (k != null) return Optional.of(k);
+            seen = epoch;
         }
         try (Storage sub = fanOut(h, false)) {
             if (sub == null || !sub.exists(h)) return Optional.empty();
             UserKey k = decodeKey(sub, h, user);
             synchronized (cache) {
-                cache.put(h, k);
+                if (epoch == seen) cache.put(h, k);
             }
             return Optional.of(k);
         }
@@ -195,6 +199,7 @@ public final class KeyStore implements AutoCloseable {
         synchronized (writeLock) {
             synchronized (cache) {
                 cache.remove(hash);
+                epoch++;
             }
             try (Storage sub = fanOut(hash, false)) {
                 if (sub == null) return false;
@@ -205,6 +210,7 @@ public final class KeyStore implements AutoCloseable {
             } finally {
                 synchronized (cache) {
                     cache.remove(hash);
+                    epoch++;
                 }
             }
         }

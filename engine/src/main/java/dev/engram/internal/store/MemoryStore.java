@@ -335,10 +335,11 @@ public final class MemoryStore implements AutoCloseable {
         if (mutations.isEmpty()) throw new IllegalArgumentException("a write needs at least one mutation");
         checkOpen();
         failStop.check();
-        if (keys == null) {
-            // Unencrypted: the size is known before touching the user (encrypted: +44 bytes, checked below).
-            int size = WalPayload.encode(user, mutations).length;
-            if (size > wal.options().maxRecordSize()) throw new RecordTooLargeException(size, wal.options().maxRecordSize());
+        // Unencrypted: encoded once, before touching the user, as always. Encrypted: encoded under the
+        // user's lock (the key is taken after the purge check), 44 bytes longer, checked there.
+        byte[] plainPayload = keys == null ? WalPayload.encode(user, mutations) : null;
+        if (plainPayload != null && plainPayload.length > wal.options().maxRecordSize()) {
+            throw new RecordTooLargeException(plainPayload.length, wal.options().maxRecordSize());
         }
         OpenUsers.Handle h = users.acquire(user);
         try {
@@ -348,7 +349,7 @@ public final class MemoryStore implements AutoCloseable {
                     throw new dev.engram.PurgeInProgressException("user " + user + " is being purged; nothing was written");
                 }
                 h.store().validate(WalPayload.records(user, mutations, 0));
-                byte[] payload = WalPayload.encode(user, mutations, userKey(user));
+                byte[] payload = plainPayload != null ? plainPayload : WalPayload.encode(user, mutations, userKey(user));
                 if (payload.length > wal.options().maxRecordSize()) {
                     throw new RecordTooLargeException(payload.length, wal.options().maxRecordSize());
                 }
