@@ -18,6 +18,9 @@ import dev.engram.internal.pipeline.ReplaySink;
 import dev.engram.internal.pipeline.StoreAccess;
 import dev.engram.internal.pipeline.StoreAccess.Change;
 import dev.engram.internal.pipeline.StoreAccesses;
+import dev.engram.internal.crypto.KeyDestroyedException;
+import dev.engram.internal.crypto.KeyStoreException;
+import dev.engram.internal.crypto.MasterKey;
 import dev.engram.internal.retrieval.Filters;
 import dev.engram.internal.retrieval.RetrievalConfig;
 import dev.engram.internal.retrieval.RetrievalQuery;
@@ -108,7 +111,31 @@ public final class Engram implements AutoCloseable {
 
     /** Opens the engine with {@code options}: recovers the WAL and re-queues unfinished ingestions. */
     public static Engram open(EngramOptions options) {
-        return open(options, sink -> StoreAccesses.open(options, sink), () -> FileStorage.open(options.dataDir().resolve("audit")));
+        MasterKey master = masterKey(options.encryption());
+        return open(options, sink -> StoreAccesses.open(options, sink, master), () -> FileStorage.open(options.dataDir().resolve("audit")));
+    }
+
+    private static MasterKey masterKey(Encryption e) {
+        if (e == null) return null;
+        try {
+            return e.keyFile() != null ? MasterKey.read(e.keyFile()) : MasterKey.parse(e.keyText());
+        } catch (IOException | IllegalArgumentException x) {
+            throw new EncryptionKeyException(EncryptionKeyException.Reason.BAD_MASTER_KEY, "cannot use the master key: "
+                    + x.getMessage(), x);
+        }
+    }
+
+    /** The typed exception for an encryption problem anywhere in {@code e}'s causes, or null. */
+    static EncryptionKeyException encryptionProblem(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof KeyStoreException k) {
+                return new EncryptionKeyException(EncryptionKeyException.Reason.valueOf(k.reason().name()), k.getMessage(), e);
+            }
+            if (t instanceof KeyDestroyedException k) {
+                return new EncryptionKeyException(EncryptionKeyException.Reason.KEY_DESTROYED, k.getMessage(), e);
+            }
+        }
+        return null;
     }
 
     /** How the engine gets its store; tests supply others. */
@@ -133,6 +160,8 @@ public final class Engram implements AutoCloseable {
             return new Engram(options, store, audit, embedder, ownsEmbedder, sink);
         } catch (IOException e) {
             closeQuietly(store, audit, ownsEmbedder ? embedder : null);
+            EncryptionKeyException k = encryptionProblem(e);
+            if (k != null) throw k;
             throw new StorageFailedException("cannot open " + options.dataDir() + ": " + e.getMessage(), e);
         } catch (RuntimeException | Error e) {
             closeQuietly(store, audit, ownsEmbedder ? embedder : null);
@@ -783,7 +812,9 @@ public final class Engram implements AutoCloseable {
         return a.isAfter(b) ? a : b;
     }
 
-    private StorageFailedException failed(String what, IOException e) {
+    private dev.engram.memory.EngramException failed(String what, IOException e) {
+        EncryptionKeyException k = encryptionProblem(e);
+        if (k != null) return k;
         return new StorageFailedException(what + " failed: " + e.getMessage(), e);
     }
 

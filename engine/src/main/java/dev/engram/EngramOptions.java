@@ -48,7 +48,8 @@ public record EngramOptions(
         double updateSimilarity,
         double forgetSimilarity,
         Clock clock,
-        LifecycleOptions lifecycle) {
+        LifecycleOptions lifecycle,
+        Encryption encryption) {
 
     public EngramOptions {
         Objects.requireNonNull(dataDir, "dataDir");
@@ -115,6 +116,7 @@ public record EngramOptions(
         private double forgetSimilarity = 0.90;
         private Clock clock = Clock.systemUTC();
         private LifecycleOptions lifecycle = LifecycleOptions.DEFAULTS;
+        private Encryption encryption;
 
         private Builder(Path dataDir) {
             this.dataDir = Objects.requireNonNull(dataDir, "dataDir");
@@ -162,11 +164,27 @@ public record EngramOptions(
         /** All lifecycle settings at once. */
         public Builder lifecycle(LifecycleOptions l) { lifecycle = Objects.requireNonNull(l, "lifecycle"); return this; }
 
+        // ---- crypto-shredding (docs/privacy.md, "Crypto-shredding"); off unless a master key is given
+        /** Encryption settings (null: none, the default). */
+        public Builder encryption(Encryption e) { encryption = e; return this; }
+        /** Encrypts with the master key in {@code keyFile} (32 raw bytes, 64 hex digits or Base64). */
+        public Builder masterKey(Path keyFile) {
+            Encryption e = Encryption.keyFile(keyFile);
+            encryption = encryption != null && encryption.keyStore() != null ? e.keyStore(encryption.keyStore()) : e;
+            return this;
+        }
+        /** Where the wrapped per-user keys live (default: the data directory's sibling {@code <name>.keys}); needs a master key. */
+        public Builder keyStore(Path dir) {
+            if (encryption == null) throw new IllegalStateException("set the master key before the key store");
+            encryption = encryption.keyStore(dir);
+            return this;
+        }
+
         public EngramOptions build() {
             return new EngramOptions(dataDir, embedder, extractor, durability, cacheBytes, checkpointWalBytes,
                     recencyHalfLife, recencyWeight, importanceWeight, vectorWeight, maxMessages, maxMessageBytes,
                     maxRequestBytes, workers, queueCapacity, maxAttempts, retryBackoff, dedupWindow, consistencyTimeout,
-                    syncIngestTimeout, duplicateSimilarity, updateSimilarity, forgetSimilarity, clock, lifecycle);
+                    syncIngestTimeout, duplicateSimilarity, updateSimilarity, forgetSimilarity, clock, lifecycle, encryption);
         }
 
         /** Builds the options and opens the engine. */

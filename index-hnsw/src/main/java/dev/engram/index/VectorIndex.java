@@ -72,6 +72,18 @@ public final class VectorIndex implements AutoCloseable {
     }
 
     /**
+     * Opens an index from the bytes of a file written by {@link #save} (or {@link #toBytes}) held in
+     * memory — e.g. decrypted: the bytes are verified and copied off-heap (64-byte aligned); nothing
+     * is mapped and nothing is rebuilt. {@code name} names the source in error messages.
+     *
+     * @throws CorruptIndexException when the bytes are truncated, damaged or not an index
+     */
+    public static VectorIndex open(java.lang.foreign.MemorySegment bytes, String name) throws IOException {
+        HnswGraph g = IndexFile.read(bytes, name);
+        return new VectorIndex(g.config, g);
+    }
+
+    /**
      * Adds a vector and returns its ordinal. The vector is copied (normalized first under
      * {@link Similarity#COSINE}).
      *
@@ -257,6 +269,17 @@ public final class VectorIndex implements AutoCloseable {
         try {
             ensureOpen();
             IndexFile.write(graph, file);
+        } finally {
+            mutation.writeLock().unlock();
+        }
+    }
+
+    /** The bytes {@link #save} would write, in memory (callers that encrypt them). Adds and deletes wait meanwhile. */
+    public byte[] toBytes() throws IOException {
+        mutation.writeLock().lock();
+        try {
+            ensureOpen();
+            return IndexFile.toBytes(graph);
         } finally {
             mutation.writeLock().unlock();
         }

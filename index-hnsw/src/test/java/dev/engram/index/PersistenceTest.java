@@ -73,6 +73,34 @@ class PersistenceTest {
         }
     }
 
+    /** toBytes is byte for byte the saved file, and opening from memory equals opening the file. */
+    @RepeatedTest(2)
+    void bytesInMemoryEqualTheFileAndOpenFromAnOffHeapCopy(TestRandom random) throws IOException {
+        IndexConfig config = IndexConfig.defaults(DIM).withSeed(random.nextLong()).withQuantized(random.nextBoolean());
+        float[][] data = Vectors.clustered(random, random.between(1, 1500), DIM, 10, 0.5f);
+        Path file = dir.resolve("m.evx");
+        try (VectorIndex original = RecallTest.build(config, data)) {
+            for (int i = 0; i < data.length; i += 5) original.delete(i);
+            original.save(file);
+            byte[] bytes = original.toBytes();
+            assertTrue(java.util.Arrays.equals(Files.readAllBytes(file), bytes), "toBytes == the saved file");
+            try (VectorIndex fromMemory = VectorIndex.open(java.lang.foreign.MemorySegment.ofArray(bytes), "memory");
+                 VectorIndex fromFile = VectorIndex.open(file)) {
+                java.util.Arrays.fill(bytes, (byte) 0); // the index holds its own copy
+                assertEquals(fromFile.size(), fromMemory.size());
+                assertEquals(fromFile.liveCount(), fromMemory.liveCount());
+                for (int q = 0; q < 20; q++) {
+                    float[] query = Vectors.gaussianUnit(random, DIM);
+                    assertEquals(fromFile.search(query, 10), fromMemory.search(query, 10));
+                }
+                fromMemory.add(data[0]);
+            }
+            byte[] bad = original.toBytes();
+            bad[bad.length / 2] ^= 1;
+            assertThrows(CorruptIndexException.class, () -> VectorIndex.open(java.lang.foreign.MemorySegment.ofArray(bad), "memory"));
+        }
+    }
+
     @Test
     void emptyIndexRoundTrips() throws IOException {
         Path file = dir.resolve("empty.evx");

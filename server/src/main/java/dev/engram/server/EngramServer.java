@@ -239,6 +239,8 @@ public final class EngramServer implements AutoCloseable {
             case dev.engram.PurgeInProgressException e -> new ApiException(409, "purge_in_progress", Json.clean(e.getMessage()),
                     Map.of("Retry-After", "1"));
             case StorageFailedException e -> new ApiException(503, "storage_failed", Json.clean(e.getMessage()));
+            case dev.engram.EncryptionKeyException e when e.reason() == dev.engram.EncryptionKeyException.Reason.KEY_DESTROYED ->
+                    new ApiException(410, "key_destroyed", Json.clean(e.getMessage()));
             case EngramClosedException e -> new ApiException(503, "unavailable", "the engine is closed");
             case EngramException e -> new ApiException(503, "unavailable", Json.clean(e.getMessage()));
             case RequestException e when e.status().code() >= 400 && e.status().code() < 500 ->

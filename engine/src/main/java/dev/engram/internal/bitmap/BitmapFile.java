@@ -34,6 +34,11 @@ public final class BitmapFile {
     private BitmapFile() {}
 
     public static byte[] encode(AttributeBitmaps b) {
+        return encode(b, null);
+    }
+
+    /** The same with the DATA blocks encrypted by {@code cipher} (null: none). */
+    public static byte[] encode(AttributeBitmaps b, dev.engram.internal.format.BlockCipher cipher) {
         ByteWriter w = new ByteWriter(256);
         Bitmaps.write(w, b.allRaw());
         Bitmaps.write(w, b.currentRaw());
@@ -53,11 +58,16 @@ public final class BitmapFile {
             w.string(e.getKey());
             Bitmaps.write(w, e.getValue());
         }
-        return BodyFile.encode(MAGIC, NAME, VERSION, w.array(), w.size());
+        return BodyFile.encode(MAGIC, NAME, VERSION, w.array(), w.size(), cipher);
     }
 
     public static AttributeBitmaps decode(byte[] data, int length, String file) throws CorruptFileException {
-        BodyFile.Decoded d = BodyFile.decode(data, length, file, MAGIC, NAME, VERSION, VERSION);
+        return decode(data, length, file, null);
+    }
+
+    /** The same for a file written with {@code cipher} (null: unencrypted). */
+    public static AttributeBitmaps decode(byte[] data, int length, String file, dev.engram.internal.format.BlockCipher cipher) throws CorruptFileException {
+        BodyFile.Decoded d = BodyFile.decode(data, length, file, MAGIC, NAME, VERSION, VERSION, cipher);
         ByteReader in = new ByteReader(d.body(), 0, d.body().length, file + " (body)", 0);
         AttributeBitmaps b = new AttributeBitmaps();
         b.allRaw().or(Bitmaps.read(in));

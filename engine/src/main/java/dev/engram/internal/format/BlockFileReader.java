@@ -55,7 +55,7 @@ public final class BlockFileReader {
      * @param damaged regions skipped in {@link Mode#SALVAGE} (always empty otherwise)
      */
     public record Parsed(String file, byte[] data, int version, int headerLength, List<BlockInfo> blocks,
-            boolean sealed, long validLength, long tornAt, List<Damage> damaged) {
+            boolean sealed, long validLength, long tornAt, List<Damage> damaged, BlockCipher cipher) {
         public boolean torn() {
             return tornAt >= 0;
         }
@@ -63,15 +63,28 @@ public final class BlockFileReader {
         /** Decompressed payload of DATA block {@code i}; the checksum was already verified. */
         public byte[] payload(int i) throws CorruptFileException {
             BlockInfo b = blocks.get(i);
-            int codec = data[(int) b.offset() + 5];
+            int codec = data[(int) b.offset() + 5] & 0xFF;
+            byte[] src = data;
             int start = (int) b.offset() + BlockFormat.BLOCK_HEADER_LENGTH;
+            int storedLength = b.storedLength();
+            if ((codec & BlockFormat.CODEC_ENCRYPTED) != 0) {
+                codec &= ~BlockFormat.CODEC_ENCRYPTED;
+                src = cipher.open(file, b.offset(), BlockFormat.TYPE_DATA, codec, b.count(), b.rawLength(), data, start,
+                        storedLength);
+                start = 0;
+                storedLength = src.length;
+                if (codec == BlockFormat.CODEC_STORED && storedLength != b.rawLength()) {
+                    throw Corruption.of(file, b.offset(), "decrypted block holds " + storedLength + " bytes, header says "
+                            + b.rawLength(), "file written by a faulty writer?");
+                }
+            }
             byte[] raw = new byte[b.rawLength()];
             if (codec == BlockFormat.CODEC_STORED) {
-                System.arraycopy(data, start, raw, 0, b.rawLength());
+                System.arraycopy(src, start, raw, 0, b.rawLength());
                 return raw;
             }
             try {
-                int n = LZ4.decompress(data, start, b.storedLength(), raw, 0, raw.length);
+                int n = LZ4.decompress(src, start, storedLength, raw, 0, raw.length);
                 if (n != raw.length) {
                     throw Corruption.of(file, b.offset(), "LZ4 block decompressed to " + n + " bytes, header says "
                             + raw.length, "file written by a faulty writer?");
@@ -89,6 +102,16 @@ public final class BlockFileReader {
     /** Parses {@code data[0, length)}; see the class comment for what is checked. */
     public static Parsed parse(byte[] data, int length, String file, int magic, String formatName, int minVersion,
             int maxVersion, Mode mode) throws CorruptFileException {
+        return parse(data, length, file, magic, formatName, minVersion, maxVersion, mode, null);
+    }
+
+    /**
+     * The same for a file whose DATA blocks {@code cipher} decrypts (null: an unencrypted file). Every
+     * DATA block must be encrypted exactly when a cipher is given: an unencrypted block in an
+     * encrypted file (or the reverse) is corruption, so plaintext cannot be slipped in.
+     */
+    public static Parsed parse(byte[] data, int length, String file, int magic, String formatName, int minVersion,
+            int maxVersion, Mode mode, BlockCipher cipher) throws CorruptFileException {
         ByteReader in = new ByteReader(data, 0, length, file, 0);
         int version = FileHeader.read(in, magic, formatName, minVersion, maxVersion);
         int headerLength = in.position();
@@ -99,7 +122,7 @@ public final class BlockFileReader {
             Bad bad = checkBlock(data, length, pos);
             if (bad != null) {
                 long next = nextValid(data, length, pos + 1);
-                if (next < 0) return torn(file, data, version, headerLength, blocks, pos, bad.problem, mode, damaged);
+                if (next < 0) return torn(file, data, version, headerLength, blocks, pos, bad.problem, mode, damaged, cipher);
                 if (mode != Mode.SALVAGE) {
                     throw Corruption.of(file, pos, bad.problem + ", and valid data follows it",
                             "damage in the middle of the file (disk fault?): refusing to open; restore or salvage");
@@ -110,7 +133,7 @@ public final class BlockFileReader {
                 continue;
             }
             int type = data[(int) pos + 4];
-            int codec = data[(int) pos + 5];
+            int codec = data[(int) pos + 5] & 0xFF;
             int count = getInt(data, pos + 8);
             int rawLength = getInt(data, pos + 12);
             int storedLength = getInt(data, pos + 16);
@@ -128,7 +151,7 @@ public final class BlockFileReader {
                         throw Corruption.of(file, afterFooter, "damaged trailer after the footer", "disk fault?");
                     }
                     return torn(file, data, version, headerLength, blocks, info.offset(), "footer without a complete trailer", mode,
-                            damaged);
+                            damaged, cipher);
                 }
                 if (rest > BlockFormat.TRAILER_LENGTH && mode != Mode.SALVAGE) {
                     throw Corruption.of(file, afterFooter + BlockFormat.TRAILER_LENGTH,
@@ -136,12 +159,19 @@ public final class BlockFileReader {
                 }
                 if (mode == Mode.SALVAGE) {
                     return new Parsed(file, data, version, headerLength, List.copyOf(blocks), false, length, -1,
-                            List.copyOf(damaged));
+                            List.copyOf(damaged), cipher);
                 }
                 checkTrailer(data, file, afterFooter, info.offset());
-                return new Parsed(file, data, version, headerLength, List.copyOf(blocks), true, length, -1, List.of());
+                return new Parsed(file, data, version, headerLength, List.copyOf(blocks), true, length, -1, List.of(), cipher);
             }
-            if (type != BlockFormat.TYPE_DATA || (codec != BlockFormat.CODEC_STORED && codec != BlockFormat.CODEC_LZ4)
+            boolean encrypted = (codec & BlockFormat.CODEC_ENCRYPTED) != 0;
+            if (type == BlockFormat.TYPE_DATA && encrypted != (cipher != null)) {
+                throw Corruption.of(file, pos, encrypted ? "encrypted block, but no key was given to read it"
+                        : "unencrypted block in a file that must be encrypted",
+                        "an encrypted user read without its key, or a block planted from another file?");
+            }
+            int base = codec & ~BlockFormat.CODEC_ENCRYPTED;
+            if (type != BlockFormat.TYPE_DATA || (base != BlockFormat.CODEC_STORED && base != BlockFormat.CODEC_LZ4)
                     || (codec == BlockFormat.CODEC_STORED && rawLength != storedLength)) {
                 throw Corruption.of(file, pos, "block type " + type + " / codec " + codec + " / lengths "
                         + rawLength + "," + storedLength + " are not valid", "written by a newer Engram?");
@@ -149,16 +179,16 @@ public final class BlockFileReader {
             blocks.add(info);
             pos = info.end();
         }
-        return new Parsed(file, data, version, headerLength, List.copyOf(blocks), false, length, -1, List.copyOf(damaged));
+        return new Parsed(file, data, version, headerLength, List.copyOf(blocks), false, length, -1, List.copyOf(damaged), cipher);
     }
 
     private static Parsed torn(String file, byte[] data, int version, int headerLength, List<BlockInfo> blocks, long at,
-            String problem, Mode mode, List<Damage> damaged) throws CorruptFileException {
+            String problem, Mode mode, List<Damage> damaged, BlockCipher cipher) throws CorruptFileException {
         if (mode == Mode.STRICT) {
             throw Corruption.of(file, at, problem + " at the end of a file that should be complete",
                     "file truncated after it was recorded in the manifest? disk fault?");
         }
-        return new Parsed(file, data, version, headerLength, List.copyOf(blocks), false, at, at, List.copyOf(damaged));
+        return new Parsed(file, data, version, headerLength, List.copyOf(blocks), false, at, at, List.copyOf(damaged), cipher);
     }
 
     private record Bad(String problem) {}

@@ -20,20 +20,33 @@ public final class BlockFileWriter {
     private final int magic;
     private final String formatName;
     private final int version;
+    private final BlockCipher cipher;
     private final List<BlockInfo> blocks = new ArrayList<>();
     private long position;
     private boolean headerWritten;
     private boolean sealed;
 
     public BlockFileWriter(int magic, String formatName, int version) {
+        this(magic, formatName, version, null);
+    }
+
+    /** A writer whose DATA payloads {@code cipher} encrypts (null: none, the format as before). */
+    public BlockFileWriter(int magic, String formatName, int version, BlockCipher cipher) {
         this.magic = magic;
         this.formatName = formatName;
         this.version = version;
+        this.cipher = cipher;
     }
 
     /** A writer that continues an unsealed file whose valid blocks end at {@code length}. */
     public static BlockFileWriter resume(int magic, String formatName, int version, List<BlockInfo> existing, long length) {
-        BlockFileWriter w = new BlockFileWriter(magic, formatName, version);
+        return resume(magic, formatName, version, existing, length, null);
+    }
+
+    /** The same, encrypting with {@code cipher} (which must be the one the file was written with, or null). */
+    public static BlockFileWriter resume(int magic, String formatName, int version, List<BlockInfo> existing, long length,
+            BlockCipher cipher) {
+        BlockFileWriter w = new BlockFileWriter(magic, formatName, version, cipher);
         w.blocks.addAll(existing);
         w.position = length;
         w.headerWritten = true;
@@ -59,9 +72,15 @@ public final class BlockFileWriter {
         if (length > BlockFormat.MAX_RAW_LENGTH) throw new IllegalArgumentException("block of " + length + " bytes exceeds 64 MiB");
         byte[] compressed = new byte[LZ4.maxCompressedLength(length)];
         int clen = LZ4.compress(raw, 0, length, compressed, 0, compressed.length);
-        byte[] block = clen < length
-                ? encode(BlockFormat.TYPE_DATA, BlockFormat.CODEC_LZ4, count, length, compressed, clen)
-                : encode(BlockFormat.TYPE_DATA, BlockFormat.CODEC_STORED, count, length, raw, length);
+        int codec = clen < length ? BlockFormat.CODEC_LZ4 : BlockFormat.CODEC_STORED;
+        byte[] payload = clen < length ? compressed : raw;
+        int payloadLength = clen < length ? clen : length;
+        if (cipher != null) {
+            payload = cipher.seal(position, BlockFormat.TYPE_DATA, codec, count, length, payload, payloadLength);
+            payloadLength = payload.length;
+            codec |= BlockFormat.CODEC_ENCRYPTED;
+        }
+        byte[] block = encode(BlockFormat.TYPE_DATA, codec, count, length, payload, payloadLength);
         int storedLength = block.length - BlockFormat.BLOCK_HEADER_LENGTH;
         blocks.add(new BlockInfo(position, count, length, storedLength, Crc32c.of(block, BlockFormat.BLOCK_HEADER_LENGTH, storedLength)));
         position += block.length;

@@ -10,7 +10,9 @@ package dev.engram.internal.format;
  * offset  width  field
  * 0       4      magic          'B' 'L' 'K' '1'
  * 4       1      type           1 = DATA, 2 = FOOTER
- * 5       1      codec          0 = stored, 1 = LZ4 block (lz4-java, no frame)
+ * 5       1      codec          0 = stored, 1 = LZ4 block (lz4-java, no frame); bit 7 (0x80) set:
+ *                               the stored payload is encrypted ({@link BlockCipher}), the low bits
+ *                               say what the decrypted bytes are (0x80 stored, 0x81 LZ4)
  * 6       2      reserved       0
  * 8       4      count          records in a DATA block (meaning is the file format's); 0 for FOOTER
  * 12      4      rawLength      payload length after decompression, at most 64 MiB
@@ -42,6 +44,8 @@ public final class BlockFormat {
     public static final int TYPE_FOOTER = 2;
     public static final int CODEC_STORED = 0;
     public static final int CODEC_LZ4 = 1;
+    /** Bit of the codec byte marking an encrypted payload (written only for users with a data key). */
+    public static final int CODEC_ENCRYPTED = 0x80;
     /** The largest decompressed payload a reader accepts; writers stay far below it. */
     public static final int MAX_RAW_LENGTH = 64 << 20;
 

@@ -17,7 +17,12 @@ public final class BodyFile {
 
     /** The complete file for a body. */
     public static byte[] encode(int magic, String formatName, int version, byte[] body, int length) {
-        BlockFileWriter w = new BlockFileWriter(magic, formatName, version);
+        return encode(magic, formatName, version, body, length, null);
+    }
+
+    /** The same with DATA blocks encrypted by {@code cipher} (null: none). */
+    public static byte[] encode(int magic, String formatName, int version, byte[] body, int length, BlockCipher cipher) {
+        BlockFileWriter w = new BlockFileWriter(magic, formatName, version, cipher);
         ByteArrayOutputStream out = new ByteArrayOutputStream(length + 256);
         out.writeBytes(w.header());
         for (int off = 0; off < length; off += CHUNK) {
@@ -35,8 +40,14 @@ public final class BodyFile {
 
     public static Decoded decode(byte[] data, int length, String file, int magic, String formatName, int minVersion,
             int maxVersion) throws CorruptFileException {
+        return decode(data, length, file, magic, formatName, minVersion, maxVersion, null);
+    }
+
+    /** The same for a file written with {@code cipher} (null: unencrypted). */
+    public static Decoded decode(byte[] data, int length, String file, int magic, String formatName, int minVersion,
+            int maxVersion, BlockCipher cipher) throws CorruptFileException {
         BlockFileReader.Parsed p = BlockFileReader.parse(data, length, file, magic, formatName, minVersion, maxVersion,
-                BlockFileReader.Mode.STRICT);
+                BlockFileReader.Mode.STRICT, cipher);
         if (!p.sealed()) {
             throw Corruption.of(file, length, "file has no footer", "file truncated? written by a crashed writer?");
         }

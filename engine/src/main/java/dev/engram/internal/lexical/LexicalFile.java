@@ -32,6 +32,11 @@ public final class LexicalFile {
     private LexicalFile() {}
 
     public static byte[] encode(LexicalIndex index) {
+        return encode(index, null);
+    }
+
+    /** The same with the DATA blocks encrypted by {@code cipher} (null: none). */
+    public static byte[] encode(LexicalIndex index, dev.engram.internal.format.BlockCipher cipher) {
         ByteWriter w = new ByteWriter(1024);
         int[] fileIndex = new int[index.termCount()];
         int written = 0;
@@ -52,11 +57,16 @@ public final class LexicalFile {
             w.varint(doc).varint(index.docLength(doc)).varint(ids.length);
             for (int i = 0; i < ids.length; i++) w.varint(fileIndex[ids[i]]).varint(freqs[i]);
         }
-        return BodyFile.encode(MAGIC, NAME, VERSION, w.array(), w.size());
+        return BodyFile.encode(MAGIC, NAME, VERSION, w.array(), w.size(), cipher);
     }
 
     public static LexicalIndex decode(byte[] data, int length, String file, TextAnalyzer analyzer) throws CorruptFileException {
-        BodyFile.Decoded d = BodyFile.decode(data, length, file, MAGIC, NAME, VERSION, VERSION);
+        return decode(data, length, file, analyzer, null);
+    }
+
+    /** The same for a file written with {@code cipher} (null: unencrypted). */
+    public static LexicalIndex decode(byte[] data, int length, String file, TextAnalyzer analyzer, dev.engram.internal.format.BlockCipher cipher) throws CorruptFileException {
+        BodyFile.Decoded d = BodyFile.decode(data, length, file, MAGIC, NAME, VERSION, VERSION, cipher);
         ByteReader in = new ByteReader(d.body(), 0, d.body().length, file + " (body)", 0);
         LexicalIndex index = new LexicalIndex(analyzer);
         int termCount = in.varint(d.body().length);

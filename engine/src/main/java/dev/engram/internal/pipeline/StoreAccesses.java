@@ -1,6 +1,7 @@
 package dev.engram.internal.pipeline;
 
 import dev.engram.EngramOptions;
+import dev.engram.internal.crypto.MasterKey;
 import dev.engram.internal.lexical.TextAnalyzer;
 import dev.engram.internal.segment.SegmentRecord;
 import dev.engram.internal.store.Buckets;
@@ -23,8 +24,14 @@ public final class StoreAccesses {
 
     /** Opens the store under {@code options.dataDir()}; WAL events replayed at open go to {@code sink}. */
     public static StoreAccess open(EngramOptions options, ReplaySink sink) throws IOException {
+        return open(options, sink, null);
+    }
+
+    /** The same, encrypted with {@code masterKey} (null: unencrypted) and the key store of {@code options.encryption()}. */
+    public static StoreAccess open(EngramOptions options, ReplaySink sink, MasterKey masterKey) throws IOException {
         MemoryStore.Options o = MemoryStore.Options.defaults().withDurability(options.durability())
                 .withOpenUsersMaxBytes(options.cacheBytes()).withCheckpointWalBytes(options.checkpointWalBytes());
+        if (masterKey != null) o = o.withEncryption(masterKey, options.encryption() == null ? null : options.encryption().keyStore());
         TextAnalyzer analyzer = new TextAnalyzer();
         Buckets syncs = new Buckets(FSYNC_BOUNDS);
         try {

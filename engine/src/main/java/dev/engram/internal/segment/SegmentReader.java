@@ -1,5 +1,6 @@
 package dev.engram.internal.segment;
 
+import dev.engram.internal.format.BlockCipher;
 import dev.engram.internal.format.BlockFileReader;
 import dev.engram.internal.format.BlockInfo;
 import dev.engram.internal.format.ByteReader;
@@ -34,8 +35,14 @@ public final class SegmentReader {
 
     public static Contents read(byte[] data, int length, String file, UserId expectedUser, BlockFileReader.Mode mode)
             throws CorruptFileException {
+        return read(data, length, file, expectedUser, mode, null);
+    }
+
+    /** The same for a segment whose blocks {@code cipher} decrypts (null: unencrypted). */
+    public static Contents read(byte[] data, int length, String file, UserId expectedUser, BlockFileReader.Mode mode,
+            BlockCipher cipher) throws CorruptFileException {
         BlockFileReader.Parsed parsed = BlockFileReader.parse(data, length, file, SegmentFormat.MAGIC, SegmentFormat.NAME,
-                SegmentFormat.VERSION, SegmentFormat.VERSION, mode);
+                SegmentFormat.VERSION, SegmentFormat.VERSION, mode, cipher);
         List<SegmentRecord> records = new ArrayList<>();
         for (int i = 0; i < parsed.blocks().size(); i++) {
             BlockInfo info = parsed.blocks().get(i);

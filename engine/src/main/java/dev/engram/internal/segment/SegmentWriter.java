@@ -1,5 +1,6 @@
 package dev.engram.internal.segment;
 
+import dev.engram.internal.format.BlockCipher;
 import dev.engram.internal.format.BlockFileWriter;
 import dev.engram.internal.format.BlockInfo;
 import dev.engram.internal.format.ByteWriter;
@@ -36,14 +37,26 @@ public final class SegmentWriter {
 
     /** A writer for a new segment; its first chunk is the header, from {@link #header()}. */
     public static SegmentWriter create(UserId user, int targetBlockBytes) {
-        return new SegmentWriter(user, new BlockFileWriter(SegmentFormat.MAGIC, SegmentFormat.NAME, SegmentFormat.VERSION), targetBlockBytes, 0);
+        return create(user, targetBlockBytes, null);
+    }
+
+    /** The same with blocks encrypted by {@code cipher} (null: none). */
+    public static SegmentWriter create(UserId user, int targetBlockBytes, BlockCipher cipher) {
+        return new SegmentWriter(user, new BlockFileWriter(SegmentFormat.MAGIC, SegmentFormat.NAME, SegmentFormat.VERSION, cipher),
+                targetBlockBytes, 0);
     }
 
     /** A writer appending to an unsealed segment that a {@link SegmentReader} has verified. */
     public static SegmentWriter resume(UserId user, SegmentReader.Contents existing, int targetBlockBytes) {
+        return resume(user, existing, targetBlockBytes, null);
+    }
+
+    /** The same for a segment written with {@code cipher} (null: unencrypted). */
+    public static SegmentWriter resume(UserId user, SegmentReader.Contents existing, int targetBlockBytes, BlockCipher cipher) {
         if (existing.sealed()) throw new IllegalStateException(existing.file() + " is sealed");
         List<BlockInfo> b = existing.blocks();
-        BlockFileWriter w = BlockFileWriter.resume(SegmentFormat.MAGIC, SegmentFormat.NAME, SegmentFormat.VERSION, b, existing.validLength());
+        BlockFileWriter w = BlockFileWriter.resume(SegmentFormat.MAGIC, SegmentFormat.NAME, SegmentFormat.VERSION, b, existing.validLength(),
+                cipher);
         return new SegmentWriter(user, w, targetBlockBytes, existing.records().size());
     }
 

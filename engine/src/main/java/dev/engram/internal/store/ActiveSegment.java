@@ -1,5 +1,6 @@
 package dev.engram.internal.store;
 
+import dev.engram.internal.format.BlockCipher;
 import dev.engram.internal.segment.SegmentRecord;
 import dev.engram.internal.segment.SegmentWriter;
 import dev.engram.io.Closeables;
@@ -29,10 +30,11 @@ final class ActiveSegment implements AutoCloseable {
     }
 
     /** Creates the file {@code name} and writes its header (not yet synced). */
-    static ActiveSegment create(Storage dir, String name, UserId user, int targetBlockBytes) throws IOException {
+    static ActiveSegment create(Storage dir, String name, UserId user, int targetBlockBytes, BlockCipher cipher)
+            throws IOException {
         FileOutput out = dir.create(name);
         try {
-            ActiveSegment a = new ActiveSegment(name, SegmentWriter.create(user, targetBlockBytes), out);
+            ActiveSegment a = new ActiveSegment(name, SegmentWriter.create(user, targetBlockBytes, cipher), out);
             a.write(a.writer.header());
             return a;
         } catch (IOException | RuntimeException e) {
@@ -42,10 +44,12 @@ final class ActiveSegment implements AutoCloseable {
     }
 
     /** Reopens a verified unsealed segment for appending, cutting it back to its committed length. */
-    static ActiveSegment resume(Storage dir, UserFiles.VerifiedSegment s, UserId user, int targetBlockBytes) throws IOException {
+    static ActiveSegment resume(Storage dir, UserFiles.VerifiedSegment s, UserId user, int targetBlockBytes, BlockCipher cipher)
+            throws IOException {
         long length = s.entry().length();
         FileOutput out = StoreFiles.openForAppend(dir, s.entry().name(), length);
-        ActiveSegment a = new ActiveSegment(s.entry().name(), SegmentWriter.resume(user, s.contents(), targetBlockBytes), out);
+        ActiveSegment a = new ActiveSegment(s.entry().name(), SegmentWriter.resume(user, s.contents(), targetBlockBytes, cipher),
+                out);
         a.crc.update(s.data(), 0, (int) length);
         return a;
     }

@@ -1,5 +1,9 @@
 package dev.engram.internal.store;
 
+import dev.engram.internal.crypto.FileCiphers;
+import dev.engram.internal.crypto.KeyStore;
+import dev.engram.internal.crypto.MasterKey;
+import dev.engram.internal.crypto.UserKey;
 import dev.engram.internal.lexical.TextAnalyzer;
 import dev.engram.io.Closeables;
 import dev.engram.io.FileStorage;
@@ -49,33 +53,48 @@ public final class MemoryStore implements AutoCloseable {
      * @param checkpointWalBytes a checkpoint starts in the background once the WAL holds more bytes than
      *                           this since the last one ({@link Long#MAX_VALUE}: only explicit and on close)
      * @param user               options of each user's store
+     * @param masterKey          crypto-shredding (docs/privacy.md): null, unencrypted; else every user's
+     *                           files and WAL records are encrypted with its own data key, wrapped by this key
+     * @param keyStore           where the wrapped keys live when opened by path (null: the data directory's
+     *                           sibling {@code <name>.keys}, deliberately outside it); unused without a master key
      */
-    public record Options(Durability durability, long openUsersMaxBytes, long checkpointWalBytes, UserStore.Options user) {
+    public record Options(Durability durability, long openUsersMaxBytes, long checkpointWalBytes, UserStore.Options user,
+            MasterKey masterKey, Path keyStore) {
         public Options {
             Objects.requireNonNull(durability, "durability");
             Objects.requireNonNull(user, "user");
             if (openUsersMaxBytes < 0 || checkpointWalBytes < 1) throw new IllegalArgumentException("negative bound");
         }
 
-        /** SYNC, 256 MiB of open users, a checkpoint every 64 MiB of WAL, default user options. */
+        /** Unencrypted. */
+        public Options(Durability durability, long openUsersMaxBytes, long checkpointWalBytes, UserStore.Options user) {
+            this(durability, openUsersMaxBytes, checkpointWalBytes, user, null, null);
+        }
+
+        /** SYNC, 256 MiB of open users, a checkpoint every 64 MiB of WAL, default user options, unencrypted. */
         public static Options defaults() {
             return new Options(Durability.SYNC, 256L << 20, 64L << 20, UserStore.Options.DEFAULT);
         }
 
         public Options withOpenUsersMaxBytes(long bytes) {
-            return new Options(durability, bytes, checkpointWalBytes, user);
+            return new Options(durability, bytes, checkpointWalBytes, user, masterKey, keyStore);
         }
 
         public Options withCheckpointWalBytes(long bytes) {
-            return new Options(durability, openUsersMaxBytes, bytes, user);
+            return new Options(durability, openUsersMaxBytes, bytes, user, masterKey, keyStore);
         }
 
         public Options withUser(UserStore.Options options) {
-            return new Options(durability, openUsersMaxBytes, checkpointWalBytes, options);
+            return new Options(durability, openUsersMaxBytes, checkpointWalBytes, options, masterKey, keyStore);
         }
 
         public Options withDurability(Durability d) {
-            return new Options(d, openUsersMaxBytes, checkpointWalBytes, user);
+            return new Options(d, openUsersMaxBytes, checkpointWalBytes, user, masterKey, keyStore);
+        }
+
+        /** Encrypted with {@code master} (null: unencrypted), keys in {@code keyStoreDir} (null: the default). */
+        public Options withEncryption(MasterKey master, Path keyStoreDir) {
+            return new Options(durability, openUsersMaxBytes, checkpointWalBytes, user, master, keyStoreDir);
         }
     }
 
@@ -166,6 +185,8 @@ public final class MemoryStore implements AutoCloseable {
     private final FailStop failStop = new FailStop();
     private final OpenUsers users;
     private final Checkpointer checkpointer;
+    // The key store of an encrypted data directory (crypto-shredding); null when unencrypted.
+    private final KeyStore keys;
     private final java.util.concurrent.ConcurrentHashMap<String, Long> purges = new java.util.concurrent.ConcurrentHashMap<>();
     // The user catalog's keeper when the store is on a file system (open(Path, …)); null otherwise.
     private volatile CatalogKeeper catalog;
@@ -176,13 +197,15 @@ public final class MemoryStore implements AutoCloseable {
     private volatile boolean closed;
 
     private MemoryStore(Storage root, boolean ownsRoot, Wal wal, TextAnalyzer analyzer, Options options, EventSink sink,
-            StoreCheckpoint marker) {
+            StoreCheckpoint marker, KeyStore keys) {
         this.root = root;
         this.ownsRoot = ownsRoot;
         this.wal = wal;
         this.options = options;
         this.sink = sink;
-        this.users = new OpenUsers(u -> UserStore.open(root, u, analyzer, options.user()), options.openUsersMaxBytes(), failStop);
+        this.keys = keys;
+        this.users = new OpenUsers(u -> UserStore.open(root, u, analyzer, options.user(),
+                keys == null ? FileCiphers.NONE : FileCiphers.of(keys, u)), options.openUsersMaxBytes(), failStop);
         this.checkpointer = new Checkpointer(wal, root, users, failStop, sink, options.checkpointWalBytes(), marker);
     }
 
@@ -200,7 +223,8 @@ public final class MemoryStore implements AutoCloseable {
             }
             WalOptions wal = WalOptions.builder(dataDir.resolve(WAL_DIRECTORY)).durability(options.durability())
                     .syncListener(sink::walSynced).build();
-            MemoryStore store = open(root, true, wal, analyzer, options, sink);
+            Path keyDir = options.keyStore() != null ? options.keyStore() : defaultKeyStore(dataDir);
+            MemoryStore store = open(root, true, () -> openKeyDirectory(keyDir), wal, analyzer, options, sink);
             store.catalog = CatalogKeeper.start(dataDir, store.wal::lastLsn);
             store.users.listen(store.catalog);
             return store;
@@ -217,26 +241,73 @@ public final class MemoryStore implements AutoCloseable {
      */
     public static MemoryStore open(Storage dataRoot, WalOptions wal, TextAnalyzer analyzer, Options options, EventSink sink)
             throws IOException {
-        return open(dataRoot, false, wal, analyzer, options, sink);
+        return open(dataRoot, false, () -> {
+            boolean existed = dataRoot.isDirectory("keys");
+            Storage keys = dataRoot.subdirectory("keys");
+            if (!existed) dataRoot.syncDirectory(); // the key store's entry is durable before a key goes into it
+            return keys;
+        }, wal, analyzer, options, sink);
     }
 
-    private static MemoryStore open(Storage root, boolean ownsRoot, WalOptions walOptions, TextAnalyzer analyzer, Options options,
+    /** Opens (creating, with its parent's entry made durable) the key store directory {@code dir}. */
+    private static Storage openKeyDirectory(Path dir) throws IOException {
+        Path abs = dir.toAbsolutePath().normalize();
+        boolean existed = java.nio.file.Files.isDirectory(abs);
+        FileStorage keys = FileStorage.open(abs);
+        if (!existed && abs.getParent() != null) {
+            try (FileStorage parent = FileStorage.open(abs.getParent())) {
+                parent.syncDirectory();
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * The same with the key store on its own storage (used only with {@code options.masterKey()};
+     * the store then owns and closes {@code keyStore}).
+     */
+    public static MemoryStore open(Storage dataRoot, Storage keyStore, WalOptions wal, TextAnalyzer analyzer, Options options,
             EventSink sink) throws IOException {
+        return open(dataRoot, false, () -> keyStore, wal, analyzer, options, sink);
+    }
+
+    /** The default key store of a data directory: its sibling {@code <name>.keys}, so a copy of the data directory holds no key. */
+    public static Path defaultKeyStore(Path dataDir) {
+        Path abs = dataDir.toAbsolutePath().normalize();
+        return abs.resolveSibling(abs.getFileName() + ".keys");
+    }
+
+    private static MemoryStore open(Storage root, boolean ownsRoot, EncryptionMarker.StorageOpener keyStore, WalOptions walOptions,
+            TextAnalyzer analyzer, Options options, EventSink sink) throws IOException {
         Objects.requireNonNull(analyzer, "analyzer");
         Objects.requireNonNull(sink, "sink");
         long start = System.nanoTime();
         StoreCheckpoint marker = StoreCheckpoint.read(root);
-        Wal wal = Wal.open(walOptions);
-        MemoryStore store = new MemoryStore(root, ownsRoot, wal, analyzer, options, sink, marker);
+        // An encrypted directory's master key is verified before anything (the WAL included) is opened.
+        KeyStore keys = EncryptionMarker.verify(root, options.masterKey(), keyStore);
+        Wal wal = null;
+        try {
+            wal = Wal.open(walOptions);
+            if (options.masterKey() != null && keys == null) {
+                keys = EncryptionMarker.initialize(root, options.masterKey(), keyStore, wal::lastLsn);
+            }
+        } catch (IOException | RuntimeException e) {
+            Closeables.closeQuietly(wal, keys);
+            throw e;
+        }
+        MemoryStore store = new MemoryStore(root, ownsRoot, wal, analyzer, options, sink, marker, keys);
         try {
             store.purges.putAll(PurgeMarkers.read(root));
-            for (String hash : store.purges.keySet()) deleteUserDirectory(root, hash); // a purge that did not finish
+            for (String hash : store.purges.keySet()) {
+                if (keys != null) keys.destroy(hash); // the key goes first: a purge that did not finish
+                deleteUserDirectory(root, hash);
+            }
             store.replay();
             store.failStop.check(); // an eviction during replay failed: refuse to open rather than run failed
         } catch (IOException | RuntimeException e) {
             store.checkpointer.stopNow();
             store.users.closeAll();
-            Closeables.closeQuietly(wal);
+            Closeables.closeQuietly(wal, keys);
             throw e;
         }
         store.recoveryMillis = (System.nanoTime() - start) / 1_000_000;
@@ -244,7 +315,8 @@ public final class MemoryStore implements AutoCloseable {
     }
 
     private void replay() throws IOException {
-        WalReplay.Result r = WalReplay.run(wal, checkpointer.marker(), users, sink, location(), Map.copyOf(purges));
+        WalReplay.Result r = WalReplay.run(wal, checkpointer.marker(), users, sink, location(), Map.copyOf(purges),
+                keys == null ? null : keys::get);
         replayedRecords = r.records();
         replayedEvents = r.events();
         checkpointer.appended(r.bytes());
@@ -268,8 +340,12 @@ public final class MemoryStore implements AutoCloseable {
         if (mutations.isEmpty()) throw new IllegalArgumentException("a write needs at least one mutation");
         checkOpen();
         failStop.check();
-        byte[] payload = WalPayload.encode(user, mutations);
-        if (payload.length > wal.options().maxRecordSize()) throw new RecordTooLargeException(payload.length, wal.options().maxRecordSize());
+        // Unencrypted: encoded once, before touching the user, as always. Encrypted: encoded under the
+        // user's lock (the key is taken after the purge check), 44 bytes longer, checked there.
+        byte[] plainPayload = keys == null ? WalPayload.encode(user, mutations) : null;
+        if (plainPayload != null && plainPayload.length > wal.options().maxRecordSize()) {
+            throw new RecordTooLargeException(plainPayload.length, wal.options().maxRecordSize());
+        }
         OpenUsers.Handle h = users.acquire(user);
         try {
             h.writeLock.lock();
@@ -278,6 +354,10 @@ public final class MemoryStore implements AutoCloseable {
                     throw new dev.engram.PurgeInProgressException("user " + user + " is being purged; nothing was written");
                 }
                 h.store().validate(WalPayload.records(user, mutations, 0));
+                byte[] payload = plainPayload != null ? plainPayload : WalPayload.encode(user, mutations, userKey(user));
+                if (payload.length > wal.options().maxRecordSize()) {
+                    throw new RecordTooLargeException(payload.length, wal.options().maxRecordSize());
+                }
                 checkpointer.applyGate().lock();
                 try {
                     failStop.check();
@@ -307,6 +387,24 @@ public final class MemoryStore implements AutoCloseable {
             users.release(h);
             checkpointer.maybeInBackground();
         }
+    }
+
+    /**
+     * The user's data key, created durably if it has none (null when unencrypted). Called under the
+     * user's write lock after the purge check, so a purged user never gets a key back by a racing write.
+     */
+    private UserKey userKey(UserId user) throws IOException {
+        if (keys == null) return null;
+        try {
+            return keys.obtain(user);
+        } catch (IOException | RuntimeException e) {
+            throw failStop.fail("creating the data key of user " + user + " failed", e);
+        }
+    }
+
+    /** Whether the store encrypts (a master key was configured). */
+    public boolean encrypted() {
+        return keys != null;
     }
 
     /**
@@ -506,6 +604,15 @@ public final class MemoryStore implements AutoCloseable {
             throw failStop.fail("writing a purge intent failed", e);
         }
         purges.put(hash, purgeLsn);
+        if (keys != null) {
+            // Crypto-shredding: before anything is deleted, the user's data key is destroyed durably,
+            // so every copy of its data (WAL segments not yet retired, backups) is unreadable from here on.
+            try {
+                keys.destroy(hash);
+            } catch (IOException | RuntimeException e) {
+                throw failStop.fail("destroying the data key of a purged user failed", e);
+            }
+        }
     }
 
     /**
@@ -682,6 +789,14 @@ public final class MemoryStore implements AutoCloseable {
         } catch (IOException e) {
             if (first == null) first = e;
             else first.addSuppressed(e);
+        }
+        if (keys != null) {
+            try {
+                keys.close();
+            } catch (IOException e) {
+                if (first == null) first = e;
+                else first.addSuppressed(e);
+            }
         }
         if (ownsRoot) {
             try {

@@ -5,7 +5,11 @@ import dev.engram.index.IndexConfig;
 import dev.engram.index.VectorIndex;
 import dev.engram.internal.bitmap.AttributeBitmaps;
 import dev.engram.internal.bitmap.BitmapFile;
+import dev.engram.internal.crypto.FileCiphers;
+import dev.engram.internal.crypto.KeyDestroyedException;
+import dev.engram.internal.format.BlockCipher;
 import dev.engram.internal.format.BlockFileReader;
+import dev.engram.internal.format.BodyFile;
 import dev.engram.internal.format.Corruption;
 import dev.engram.internal.format.Crc32c;
 import dev.engram.internal.lexical.LexicalFile;
@@ -18,6 +22,7 @@ import dev.engram.io.FileStorage;
 import dev.engram.io.Storage;
 import dev.engram.memory.UserId;
 import java.io.IOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -43,10 +48,12 @@ final class UserFiles {
 
     private final Storage dir;
     private final UserId user;
+    private final FileCiphers ciphers;
 
-    UserFiles(Storage dir, UserId user) {
+    UserFiles(Storage dir, UserId user, FileCiphers ciphers) {
         this.dir = dir;
         this.user = user;
+        this.ciphers = ciphers;
     }
 
     /**
@@ -102,7 +109,8 @@ final class UserFiles {
                     String.format("0x%08x", e.crc32c()), String.format("0x%08x", crc),
                     "file changed after it was committed? disk fault?");
         }
-        SegmentReader.Contents c = SegmentReader.read(data, (int) e.length(), name, user, BlockFileReader.Mode.STRICT);
+        SegmentReader.Contents c = SegmentReader.read(data, (int) e.length(), name, user, BlockFileReader.Mode.STRICT,
+                ciphers.reading(e.name()));
         if (c.sealed() != e.sealed() || c.records().size() != e.records()) {
             throw Corruption.of(name, 0, "segment disagrees with the manifest (sealed " + c.sealed() + ", "
                     + c.records().size() + " records)", "manifest and segment from different writes?");
@@ -124,9 +132,13 @@ final class UserFiles {
         try {
             byte[] l = readListed(lex.get());
             byte[] b = readListed(bmp.get());
-            LexicalIndex lexical = LexicalFile.decode(l, l.length, dir.location(lex.get().name()), analyzer);
-            AttributeBitmaps bitmaps = BitmapFile.decode(b, b.length, dir.location(bmp.get().name()));
+            LexicalIndex lexical = LexicalFile.decode(l, l.length, dir.location(lex.get().name()), analyzer,
+                    ciphers.reading(lex.get().name()));
+            AttributeBitmaps bitmaps = BitmapFile.decode(b, b.length, dir.location(bmp.get().name()),
+                    ciphers.reading(bmp.get().name()));
             return Optional.of(new LoadedIndexes(lexical, bitmaps, lex.get().records()));
+        } catch (KeyDestroyedException e) {
+            throw e; // not damage: the user's key is gone, and the segments cannot be read either
         } catch (CorruptFileException | NoSuchFileException e) {
             // Derived state: a damaged or missing index file costs a rebuild, never the user's data.
             return Optional.empty();
@@ -140,6 +152,9 @@ final class UserFiles {
      * from the segments on every open.
      */
     Path vectorDirectory() {
+        // An encrypted user's vectors never reach a file unencrypted: VectorIndex maps its file by
+        // path, so the index is kept in memory only and rebuilt from the (encrypted) segments.
+        if (ciphers.encrypted()) return null;
         return dir instanceof FileStorage fs ? fs.directory() : null;
     }
 
@@ -150,6 +165,7 @@ final class UserFiles {
      */
     Optional<LoadedVectors> loadVectors(UserManifest manifest, long totalRecords, IndexConfig config) throws IOException {
         Optional<UserManifest.Entry> vec = manifest.file(FileKind.VECTORS);
+        if (ciphers.encrypted()) return loadEncryptedVectors(vec, totalRecords, config);
         Path base = vectorDirectory();
         if (vec.isEmpty() || base == null || vec.get().records() > totalRecords) return Optional.empty();
         UserManifest.Entry e = vec.get();
@@ -164,6 +180,50 @@ final class UserFiles {
             return Optional.of(new LoadedVectors(index, e.records()));
         } catch (CorruptIndexException | NoSuchFileException e2) {
             // Derived state: a damaged or missing vector file costs a rebuild, never the user's data.
+            return Optional.empty();
+        }
+    }
+
+    /** Magic "EVEC", format name and version of an encrypted user's vector file. */
+    static final int VECTORS_MAGIC = 0x45564543;
+    static final String VECTORS_FORMAT = "engram.vectors";
+    static final int VECTORS_VERSION = 1;
+
+    /**
+     * An encrypted user's vector file: a body file (magic "EVEC", {@value #VECTORS_FORMAT} v1) whose
+     * body is exactly the bytes of index-hnsw's file format ({@link VectorIndex#toBytes}), every DATA
+     * block encrypted. Written through the storage seam like the lexical index.
+     */
+    static byte[] encodeEncryptedVectors(VectorIndex index, BlockCipher cipher) throws IOException {
+        byte[] raw = index.toBytes();
+        return BodyFile.encode(VECTORS_MAGIC, VECTORS_FORMAT, VECTORS_VERSION, raw, raw.length, cipher);
+    }
+
+    /**
+     * An encrypted user's persisted vector index: read through the seam, checked against the
+     * manifest, decrypted, and opened from an off-heap copy (nothing mapped). Empty (rebuild) on any
+     * damage or mismatch; a destroyed key is thrown.
+     */
+    private Optional<LoadedVectors> loadEncryptedVectors(Optional<UserManifest.Entry> vec, long totalRecords, IndexConfig config)
+            throws IOException {
+        if (vec.isEmpty() || vec.get().records() > totalRecords) return Optional.empty();
+        UserManifest.Entry e = vec.get();
+        try {
+            byte[] data = readListed(e);
+            String location = dir.location(e.name());
+            BodyFile.Decoded d = BodyFile.decode(data, data.length, location, VECTORS_MAGIC, VECTORS_FORMAT, VECTORS_VERSION,
+                    VECTORS_VERSION, ciphers.reading(e.name()));
+            data = null; // the ciphertext is garbage from here on
+            VectorIndex index = VectorIndex.open(MemorySegment.ofArray(d.body()), location);
+            IndexConfig c = index.config();
+            if (c.dimension() != config.dimension() || c.similarity() != config.similarity()) {
+                index.close();
+                return Optional.empty();
+            }
+            return Optional.of(new LoadedVectors(index, e.records()));
+        } catch (KeyDestroyedException x) {
+            throw x;
+        } catch (CorruptFileException | CorruptIndexException | NoSuchFileException x) {
             return Optional.empty();
         }
     }

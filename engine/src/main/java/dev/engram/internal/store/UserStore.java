@@ -6,6 +6,7 @@ import dev.engram.index.SearchResults;
 import dev.engram.index.VectorIndex;
 import dev.engram.internal.bitmap.AttributeBitmaps;
 import dev.engram.internal.bitmap.BitmapFile;
+import dev.engram.internal.crypto.FileCiphers;
 import dev.engram.internal.format.Corruption;
 import dev.engram.io.CorruptFileException;
 import dev.engram.internal.format.Crc32c;
@@ -93,6 +94,8 @@ public final class UserStore implements AutoCloseable {
     // Whether the files the manifest does not list (leftovers of interrupted writes) were deleted: done
     // once, before the first write after open, so that a user opened only to be read never lists its directory.
     private boolean prepared;
+    // Block ciphers of this user's files (crypto-shredding); FileCiphers.NONE: unencrypted.
+    private final FileCiphers ciphers;
     private boolean indexesRebuilt;
     private boolean vectorsRebuilt;
     // The unsealed segment being appended to; null until the first flush after open resumes the manifest's
@@ -101,12 +104,13 @@ public final class UserStore implements AutoCloseable {
     private IOException failure;
     private boolean closed;
 
-    private UserStore(UserId user, Storage dir, TextAnalyzer analyzer, Options options) {
+    private UserStore(UserId user, Storage dir, TextAnalyzer analyzer, Options options, FileCiphers ciphers) {
         this.user = user;
         this.dir = dir;
         this.analyzer = analyzer;
         this.options = options;
-        this.files = new UserFiles(dir, user);
+        this.ciphers = Objects.requireNonNull(ciphers, "ciphers");
+        this.files = new UserFiles(dir, user, ciphers);
     }
 
     /**
@@ -117,8 +121,18 @@ public final class UserStore implements AutoCloseable {
      *                                  {@code options.vectors()}
      */
     public static UserStore open(Storage root, UserId user, TextAnalyzer analyzer, Options options) throws IOException {
+        return open(root, user, analyzer, options, FileCiphers.NONE);
+    }
+
+    /**
+     * The same for a user whose files {@code ciphers} encrypts (docs/privacy.md, "Crypto-shredding"):
+     * every DATA block of its segments, lexical index and bitmaps; its vector index is then never
+     * written to a file (rebuilt from the segments on open).
+     */
+    public static UserStore open(Storage root, UserId user, TextAnalyzer analyzer, Options options, FileCiphers ciphers)
+            throws IOException {
         Storage dir = UserDirectoryLayout.open(root, user);
-        UserStore store = new UserStore(user, dir, analyzer, options);
+        UserStore store = new UserStore(user, dir, analyzer, options, ciphers);
         try {
             store.load();
         } catch (IOException | RuntimeException e) {
@@ -331,7 +345,8 @@ public final class UserStore implements AutoCloseable {
             boolean created = false;
             if (active == null) active = resumeActive();
             if (active == null) {
-                active = ActiveSegment.create(dir, manifest.newName(FileKind.SEGMENT, 0), user, options.targetBlockBytes());
+                String name = manifest.newName(FileKind.SEGMENT, 0);
+                active = ActiveSegment.create(dir, name, user, options.targetBlockBytes(), ciphers.writing(name));
                 used = 1;
                 created = true;
             }
@@ -375,7 +390,7 @@ public final class UserStore implements AutoCloseable {
         List<UserManifest.Entry> segments = manifest.segments();
         if (segments.isEmpty() || segments.getLast().sealed()) return null;
         UserFiles.VerifiedSegment s = files.readSegment(segments.getLast());
-        return ActiveSegment.resume(dir, s, user, options.targetBlockBytes()); // drops an uncommitted tail
+        return ActiveSegment.resume(dir, s, user, options.targetBlockBytes(), ciphers.writing(s.entry().name())); // drops an uncommitted tail
     }
 
     private void installManifest(UserManifest next) throws IOException {
@@ -417,10 +432,10 @@ public final class UserStore implements AutoCloseable {
 
     /** Writes the index files of {@code s} as new files numbered from {@code first}; returns their entries. */
     private List<UserManifest.Entry> writeIndexes(UserState s, int first) throws IOException {
-        byte[] lex = LexicalFile.encode(s.lexical());
-        byte[] bmp = BitmapFile.encode(s.bitmaps());
         String lexName = manifest.newName(FileKind.LEXICAL, first);
         String bmpName = manifest.newName(FileKind.BITMAPS, first + 1);
+        byte[] lex = LexicalFile.encode(s.lexical(), ciphers.writing(lexName));
+        byte[] bmp = BitmapFile.encode(s.bitmaps(), ciphers.writing(bmpName));
         StoreFiles.writeNew(dir, lexName, lex);
         StoreFiles.writeNew(dir, bmpName, bmp);
         List<UserManifest.Entry> entries = new ArrayList<>();
@@ -436,6 +451,12 @@ public final class UserStore implements AutoCloseable {
             long crc = files.crcOf(vecName, length);
             if (crc == Long.MIN_VALUE) throw new IOException(dir.location(vecName) + " changed size while it was checksummed");
             entries.add(new UserManifest.Entry(vecName, FileKind.VECTORS, length, (int) crc, true, s.records()));
+        } else if (ciphers.encrypted()) {
+            // An encrypted user's vectors: the index file's bytes, encrypted, through the storage seam.
+            String vecName = manifest.newName(FileKind.VECTORS, first + 2);
+            byte[] vec = UserFiles.encodeEncryptedVectors(s.vectorIndex(), ciphers.writing(vecName));
+            StoreFiles.writeNew(dir, vecName, vec);
+            entries.add(new UserManifest.Entry(vecName, FileKind.VECTORS, vec.length, Crc32c.of(vec), true, s.records()));
         }
         return entries;
     }
@@ -464,14 +485,14 @@ public final class UserStore implements AutoCloseable {
                 boolean swapped = false;
                 try {
                     for (SegmentRecord r : kept) next.apply(r, true);
-                    SegmentWriter w = SegmentWriter.create(user, options.targetBlockBytes());
+                    String segName = manifest.newName(FileKind.SEGMENT, 0);
+                    SegmentWriter w = SegmentWriter.create(user, options.targetBlockBytes(), ciphers.writing(segName));
                     byte[] header = w.header();
                     for (SegmentRecord r : kept) w.add(r);
                     byte[] body = w.seal();
                     byte[] segment = new byte[header.length + body.length];
                     System.arraycopy(header, 0, segment, 0, header.length);
                     System.arraycopy(body, 0, segment, header.length, body.length);
-                    String segName = manifest.newName(FileKind.SEGMENT, 0);
                     StoreFiles.writeNew(dir, segName, segment);
                     List<UserManifest.Entry> newFiles = new ArrayList<>();
                     newFiles.add(new UserManifest.Entry(segName, FileKind.SEGMENT, segment.length, Crc32c.of(segment), true, kept.size()));

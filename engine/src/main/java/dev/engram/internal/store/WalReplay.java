@@ -23,7 +23,8 @@ import java.util.Map;
  * A record the segments contradict (a version that is neither new, nor a copy, nor of a deleted
  * memory) or one of an unknown type refuses to open with a {@link dev.engram.io.CorruptFileException}.
  * Records of a user with a purge in progress ({@link PurgeMarkers}) up to its purge LSN are skipped
- * whole. Runs alone, before the store is published.
+ * whole, and so are the records of an encrypted store whose data key no longer exists (the user was
+ * purged: they cannot be decrypted, and are never an error). Runs alone, before the store is published.
  */
 final class WalReplay {
     /** Records read, events handed to the sink, and WAL bytes read (the next checkpoint's trigger counts them). */
@@ -32,7 +33,7 @@ final class WalReplay {
     private WalReplay() {}
 
     static Result run(Wal wal, StoreCheckpoint marker, OpenUsers users, MemoryStore.EventSink sink, String log,
-            Map<String, Long> purges) throws IOException {
+            Map<String, Long> purges, WalPayload.Keys keys) throws IOException {
         long from = Math.min(marker.truncatedLsn() + 1, wal.lastLsn() + 1);
         long records = 0;
         long events = 0;
@@ -45,9 +46,10 @@ final class WalReplay {
                     throw Corruption.of(log, 0, "record LSN " + r.lsn() + " has unknown type 0x" + Integer.toHexString(r.type()),
                             "a log written by another program or a newer version?");
                 }
-                WalPayload.Decoded d = WalPayload.decode(r.payload(), r.lsn(), log);
+                WalPayload.Decoded d = WalPayload.decode(r.payload(), r.lsn(), log, keys);
                 records++;
                 bytes += r.payload().length + 24L;
+                if (d.keyDestroyed()) continue; // encrypted under a destroyed key: the user was purged
                 if (!purges.isEmpty()) {
                     Long purgedUpTo = purges.get(UserDirectoryLayout.hashName(d.user()));
                     if (purgedUpTo != null && r.lsn() <= purgedUpTo) continue; // purged: neither applied nor replayed

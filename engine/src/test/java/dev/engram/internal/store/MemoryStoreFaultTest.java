@@ -32,10 +32,22 @@ import org.junit.jupiter.api.RepeatedTest;
  */
 @Seeded
 class MemoryStoreFaultTest {
-    private static final TextAnalyzer A = new TextAnalyzer();
+    // Opened per test class (the encrypted subclass runs the same tests with its own): an analyzer
+    // shared by both classes would be closed by the first one's @AfterAll.
+    private static TextAnalyzer A;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void openAnalyzer() {
+        A = new TextAnalyzer();
+    }
     private static final List<UserId> USERS = List.of(UserId.of("ann"), UserId.of("bob"), UserId.of("cy"), UserId.of("dee"));
     // About two users' worth: every few writes evict someone.
     private static final MemoryStore.Options OPTIONS = StoreWorkload.options(Long.getLong("engram.bound", 20_000));
+
+    /** The store's options (the encrypted variant, {@link EncryptedMemoryStoreFaultTest}, adds a master key). */
+    MemoryStore.Options options() {
+        return OPTIONS;
+    }
 
     @AfterAll
     static void close() {
@@ -52,10 +64,10 @@ class MemoryStoreFaultTest {
         exhaust(random, true);
     }
 
-    private void exhaust(TestRandom random, boolean powerLoss) throws Exception {
+    void exhaust(TestRandom random, boolean powerLoss) throws Exception {
         List<StoreWorkload.Op> ops = StoreWorkload.script(random.fork(), USERS, 14, true);
         FaultInjectingStorage probe = FaultInjectingStorage.wrap(new InMemoryStorage());
-        StoreWorkload.Outcome clean = StoreWorkload.run(probe, A, OPTIONS, ops, s -> {});
+        StoreWorkload.Outcome clean = StoreWorkload.run(probe, A, options(), ops, s -> {});
         assertNull(clean.failure(), () -> "clean run failed: " + clean.failure());
         long total = probe.operations();
         check(probe, clean, "clean run");
@@ -66,11 +78,11 @@ class MemoryStoreFaultTest {
             StoreWorkload.Outcome o;
             if (powerLoss) {
                 root.crashAt(n);
-                o = StoreWorkload.run(root, A, OPTIONS, ops, MemoryStoreFaultTest::closeQuietly);
+                o = StoreWorkload.run(root, A, options(), ops, MemoryStoreFaultTest::closeQuietly);
                 root.powerLoss(new Random(random.seed() ^ n));
             } else {
                 root.failOnce(n);
-                o = StoreWorkload.run(root, A, OPTIONS, ops, s -> {
+                o = StoreWorkload.run(root, A, options(), ops, s -> {
                     root.failFrom(root.operations() + 1); // the process dies: nothing more reaches the disk
                     closeQuietly(s);
                 });
@@ -89,11 +101,15 @@ class MemoryStoreFaultTest {
         }
     }
 
-    private static void check(FaultInjectingStorage root, StoreWorkload.Outcome o, String context) throws IOException {
+    /** Extra checks of the recovered store and its storage (none here). */
+    void checkMore(FaultInjectingStorage root, MemoryStore s, String context) throws IOException {}
+
+    private void check(FaultInjectingStorage root, StoreWorkload.Outcome o, String context) throws IOException {
         StoreWorkload.RecordingSink sink = new StoreWorkload.RecordingSink();
-        try (MemoryStore s = StoreWorkload.open(root, A, OPTIONS, sink)) {
+        try (MemoryStore s = StoreWorkload.open(root, A, options(), sink)) {
             String problem = StoreWorkload.check(s, o, sink.seen, USERS);
             if (problem != null) fail(context + ": " + problem);
+            checkMore(root, s, context);
             // It takes writes again.
             assertTrue(s.write(USERS.getFirst(), List.of(new MemoryStore.Mutation.Journal(new byte[] {1}))) > 0);
         } catch (IOException | RuntimeException e) {

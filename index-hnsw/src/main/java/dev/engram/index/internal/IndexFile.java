@@ -76,6 +76,47 @@ public final class IndexFile {
         Path abs = file.toAbsolutePath();
         Path dir = abs.getParent();
         Path tmp = dir.resolve(abs.getFileName() + ".tmp-" + Long.toHexString(ThreadLocalRandom.current().nextLong()));
+        boolean success = false;
+        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            writeTo(graph, ch);
+            ch.force(true);
+            success = true;
+        } finally {
+            if (!success) Files.deleteIfExists(tmp);
+        }
+        try {
+            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            Files.deleteIfExists(tmp);
+            throw e;
+        }
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException ignored) {
+            // some platforms cannot fsync a directory; the rename itself is atomic
+        }
+    }
+
+    /** The bytes {@link #write} would write, in memory (for callers that encrypt them before they reach a file). */
+    public static byte[] toBytes(HnswGraph graph) throws IOException {
+        long total = length(graph);
+        if (total > Integer.MAX_VALUE - 16) throw new IOException("index of " + total + " bytes is too large to hold in one array");
+        byte[] out = new byte[(int) total];
+        writeTo(graph, new ArrayChannel(out));
+        return out;
+    }
+
+    private static long length(HnswGraph graph) {
+        GraphStore g = graph.store;
+        long nodesLen = (long) graph.size() * g.nodes.recordSize();
+        long upperOff = align64(HEADER + nodesLen);
+        long upperLen = (long) graph.upperSlots() * g.upper.recordSize();
+        long floatsOff = g.quantized ? align64(upperOff + upperLen) : 0;
+        long floatsLen = g.quantized ? (long) graph.size() * g.floats.recordSize() : 0;
+        return align64(g.quantized ? floatsOff + floatsLen : upperOff + upperLen) + FOOTER;
+    }
+
+    private static void writeTo(HnswGraph graph, java.nio.channels.SeekableByteChannel ch) throws IOException {
         GraphStore g = graph.store;
         int size = graph.size();
         int slots = graph.upperSlots();
@@ -87,8 +128,7 @@ public final class IndexFile {
         long floatsLen = g.quantized ? (long) size * g.floats.recordSize() : 0;
         long end = align64(g.quantized ? floatsOff + floatsLen : upperOff + upperLen);
         long total = end + FOOTER;
-        boolean success = false;
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+        {
             ch.position(nodesOff);
             int nodesCrc = writeRegion(ch, g.nodes, size);
             pad(ch, upperOff);
@@ -136,25 +176,63 @@ public final class IndexFile {
             h.set(INT, 188, crc(h.asSlice(0, 188)));
             ch.position(0);
             writeFully(ch, h.asByteBuffer());
-            ch.force(true);
-            success = true;
-        } finally {
-            if (!success) Files.deleteIfExists(tmp);
-        }
-        try {
-            Files.move(tmp, abs, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            Files.deleteIfExists(tmp);
-            throw e;
-        }
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException ignored) {
-            // some platforms cannot fsync a directory; the rename itself is atomic
         }
     }
 
-    private static int writeRegion(FileChannel ch, RecordStore store, int count) throws IOException {
+    /** A fixed-size in-memory channel over an array (only what {@link #writeTo} needs). */
+    private static final class ArrayChannel implements java.nio.channels.SeekableByteChannel {
+        private final byte[] a;
+        private int pos;
+
+        ArrayChannel(byte[] a) {
+            this.a = a;
+        }
+
+        @Override
+        public int read(ByteBuffer dst) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public int write(ByteBuffer src) throws IOException {
+            int n = src.remaining();
+            if (n > a.length - pos) throw new IOException("index bytes overflow the computed length");
+            src.get(a, pos, n);
+            pos += n;
+            return n;
+        }
+
+        @Override
+        public long position() {
+            return pos;
+        }
+
+        @Override
+        public ArrayChannel position(long p) {
+            pos = (int) p;
+            return this;
+        }
+
+        @Override
+        public long size() {
+            return a.length;
+        }
+
+        @Override
+        public ArrayChannel truncate(long size) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public boolean isOpen() {
+            return true;
+        }
+
+        @Override
+        public void close() {}
+    }
+
+    private static int writeRegion(java.nio.channels.SeekableByteChannel ch, RecordStore store, int count) throws IOException {
         CRC32C crc = new CRC32C();
         store.forEachRun(count, run -> {
             ByteBuffer b = run.asByteBuffer();
@@ -164,12 +242,12 @@ public final class IndexFile {
         return (int) crc.getValue();
     }
 
-    private static void pad(FileChannel ch, long to) throws IOException {
+    private static void pad(java.nio.channels.SeekableByteChannel ch, long to) throws IOException {
         long pos = ch.position();
         if (to > pos) writeFully(ch, ByteBuffer.allocate((int) (to - pos)));
     }
 
-    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
+    private static void writeFully(java.nio.channels.SeekableByteChannel ch, ByteBuffer b) throws IOException {
         while (b.hasRemaining()) ch.write(b);
     }
 
@@ -195,6 +273,24 @@ public final class IndexFile {
         try {
             MemorySegment m = map(file, arena);
             HnswGraph g = parse(file, m, arena);
+            success = true;
+            return g;
+        } finally {
+            if (!success) arena.close();
+        }
+    }
+
+    /**
+     * Verifies the bytes of an index file held in memory ({@code data}, e.g. just decrypted) and
+     * returns a graph over an off-heap, 64-byte aligned copy of them; {@code name} is for messages.
+     */
+    public static HnswGraph read(MemorySegment data, String name) throws IOException {
+        Arena arena = Arena.ofShared();
+        boolean success = false;
+        try {
+            MemorySegment copy = arena.allocate(Math.max(1, data.byteSize()), 64).asSlice(0, data.byteSize());
+            MemorySegment.copy(data, 0, copy, 0, data.byteSize());
+            HnswGraph g = parse(Path.of(name), copy, arena);
             success = true;
             return g;
         } finally {

@@ -58,6 +58,15 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--max-body-bytes", defaultValue = "1048576", description = "largest request body (default ${DEFAULT-VALUE})")
     long maxBody;
 
+    @Option(names = "--master-key-file", defaultValue = "${env:ENGRAM_MASTER_KEY_FILE}", description = "encrypt every user's data "
+            + "(crypto-shredding) with per-user keys wrapped by the 32-byte key in this file (env ENGRAM_MASTER_KEY_FILE; or the key "
+            + "itself, hex or Base64, in env ENGRAM_MASTER_KEY). Only for a new data directory.")
+    Path masterKeyFile;
+
+    @Option(names = "--key-store", defaultValue = "${env:ENGRAM_KEY_STORE}", description = "directory of the wrapped per-user keys "
+            + "(env ENGRAM_KEY_STORE; default: <data>.keys beside the data directory, never inside it)")
+    Path keyStore;
+
     @Override
     public Integer call() {
         PrintStream out = System.out;
@@ -67,6 +76,10 @@ public final class ServeCommand implements Callable<Integer> {
             config = new ServerConfig(bind, port, keys(), maxBody);
             config.check(); // before opening anything: an unsafe setup touches no data
             options = Engram.builder(data).durability(Durabilities.parse(durability));
+            String masterKey = System.getenv("ENGRAM_MASTER_KEY");
+            if (masterKeyFile != null) options.masterKey(masterKeyFile);
+            else if (masterKey != null && !masterKey.isBlank()) options.encryption(dev.engram.Encryption.key(masterKey));
+            if (keyStore != null) options.keyStore(keyStore); // refused without a master key
             switch (extractor) {
                 case "rules" -> { }
                 case "openai" -> {
@@ -77,7 +90,7 @@ public final class ServeCommand implements Callable<Integer> {
                 }
                 default -> throw new IllegalArgumentException("--extractor must be rules or openai, was '" + extractor + "'");
             }
-        } catch (IllegalArgumentException | java.io.IOException e) {
+        } catch (IllegalArgumentException | IllegalStateException | java.io.IOException e) {
             System.err.println("engram serve: " + e.getMessage());
             return 2;
         }
@@ -91,7 +104,7 @@ public final class ServeCommand implements Callable<Integer> {
                 engram.close();
                 throw e;
             }
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | dev.engram.EncryptionKeyException e) {
             System.err.println("engram serve: " + e.getMessage());
             return 2;
         } catch (Exception e) {
