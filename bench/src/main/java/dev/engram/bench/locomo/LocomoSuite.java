@@ -13,13 +13,16 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code bench/run locomo FILE [--quick] [--variants[=PREFIX]]}: evidence recall on LoCoMo (see
+ * {@code bench/run locomo FILE [--quick] [--consolidate] [--variants[=PREFIX]]}: evidence recall on LoCoMo (see
  * {@code ../shared/eval/locomo/README.md}) of the flat baselines over raw turns (BM25, dense,
  * their 0.3/0.7 weighted hybrid) and of Engram — the whole engine through its API ({@link EngramPipeline}) and
  * its retriever over raw turns and over unreconciled candidates — all in one run on the same data.
  * {@code --quick} takes the first two conversations; {@code --variants} adds the tuning variants
- * of {@link Variants} (those whose name starts with PREFIX, e.g. {@code --variants=x:}). Ends with
- * {@code RESULT locomo recall_512=<engram> bm25_512=… dense_512=… hybrid_512=…}.
+ * of {@link Variants} (those whose name starts with PREFIX, e.g. {@code --variants=x:});
+ * {@code --consolidate} adds the row {@code engram+consolidate}: the same engine after
+ * {@code Engram.consolidate} of each conversation's user. Ends with
+ * {@code RESULT locomo recall_512=<engram> bm25_512=… dense_512=… hybrid_512=…} and, with
+ * {@code --consolidate}, {@code consolidated_recall_512=… memories_before=… memories_after=…}.
  */
 public final class LocomoSuite {
     private LocomoSuite() {}
@@ -28,6 +31,7 @@ public final class LocomoSuite {
         List<String> argv = new ArrayList<>(List.of(args));
         boolean quick = BenchEnv.quick(args);
         argv.remove("--quick");
+        boolean consolidate = argv.remove("--consolidate");
         String variants = null; // null: none; "": all; else a name prefix
         for (String a : List.copyOf(argv)) {
             if (a.equals("--variants") || a.startsWith("--variants=")) {
@@ -36,7 +40,7 @@ public final class LocomoSuite {
             }
         }
         if (argv.isEmpty()) {
-            System.err.println("usage: bench/run locomo FILE [--quick] [--variants[=PREFIX]]   (FILE: LoCoMo JSON, e.g. ../shared/eval/locomo/locomo-dev.json)");
+            System.err.println("usage: bench/run locomo FILE [--quick] [--consolidate] [--variants[=PREFIX]]   (FILE: LoCoMo JSON, e.g. ../shared/eval/locomo/locomo-dev.json)");
             System.exit(2);
         }
         List<LocomoData.Conversation> data = LocomoData.read(Path.of(argv.getFirst()));
@@ -65,6 +69,8 @@ public final class LocomoSuite {
             List<RetrievalSystem> systems = new ArrayList<>();
             EngramPipeline engram = new EngramPipeline("engram", embedder);
             systems.add(engram);
+            EngramPipeline.Consolidated consolidated = consolidate ? new EngramPipeline.Consolidated("engram+consolidate", engram) : null;
+            if (consolidated != null) systems.add(consolidated); // right after its base: it consolidates the base's store
             systems.add(new FlatSystems.Bm25(embeddings, analyzer));
             systems.add(new FlatSystems.Dense(embeddings, analyzer));
             systems.add(new FlatSystems.Hybrid(embeddings, analyzer, 0.3));
@@ -96,9 +102,18 @@ public final class LocomoSuite {
                     + " reconciliation, retrieve with the budget; its time per call includes embedding the question); "
                     + engram.failed() + " ingestions failed. engram-turns / engram-extracted are the retriever over raw turns /"
                     + " unreconciled candidates stored directly");
-            System.out.printf(Locale.ROOT, "RESULT locomo recall_512=%.3f bm25_512=%.3f dense_512=%.3f hybrid_512=%.3f%n",
+            String extra = "";
+            if (consolidated != null) {
+                System.out.printf(Locale.ROOT, "consolidation: %d ACTIVE memories before, %d after (ratio %.3f); %d clusters, %d merged,"
+                        + " %d events summarized%n", consolidated.before, consolidated.after,
+                        consolidated.after / (double) Math.max(1, consolidated.before), consolidated.clusters, consolidated.merged,
+                        consolidated.summarized);
+                extra = String.format(Locale.ROOT, " consolidated_recall_512=%.3f memories_before=%d memories_after=%d",
+                        results.get("engram+consolidate").atBudget(512), consolidated.before, consolidated.after);
+            }
+            System.out.printf(Locale.ROOT, "RESULT locomo recall_512=%.3f bm25_512=%.3f dense_512=%.3f hybrid_512=%.3f%s%n",
                     results.get("engram").atBudget(512), results.get("bm25").atBudget(512), results.get("dense").atBudget(512),
-                    results.get("hybrid").atBudget(512));
+                    results.get("hybrid").atBudget(512), extra);
         }
     }
 
