@@ -175,7 +175,7 @@ public final class Engram implements AutoCloseable {
         this.consolidator = new dev.engram.internal.lifecycle.Consolidator(store, pipeline, embedder, this::newId, options.clock(),
                 dev.engram.internal.lifecycle.ConsolidationRules.DEFAULT
                         .withThresholds(options.duplicateSimilarity(), options.updateSimilarity())
-                        .withEpisodes(l.episodeWindow(), l.episodeMinEvents()),
+                        .withEpisodes(l.episodeWindow(), l.episodeMinEvents(), l.episodeMaxChars()),
                 sweeper.visitLock(), (u, r) -> audit(AuditEntry.Action.CONSOLIDATE, u, Map.of("clusters", r.clusters(),
                         "merged", r.merged(), "summarized", r.summarized(), "summaries", r.summaries(),
                         "before", r.before(), "after", r.after())));
@@ -694,7 +694,9 @@ public final class Engram implements AutoCloseable {
      * are folded into one summary memory (the events become SUPERSEDED, pointing to it, and stay in
      * history and export). Each group is one durable write. Waits for an ingestion of the user being
      * applied; the user's later ingestions wait for it. An audit entry CONSOLIDATE with counts when
-     * something changed. Running it again over an unchanged store changes nothing.
+     * something changed. A folded or merged memory is never ACTIVE again, so a re-run (or a run
+     * after a crash) never writes a second summary of the same events; over an unchanged store it
+     * normally finds nothing.
      *
      * @throws StorageFailedException the store failed (fail-stop)
      */

@@ -162,10 +162,15 @@ public record EngramOptions(
         /**
          * Consolidation (docs/privacy.md, "Consolidation"): how often the background job runs (default 24 h;
          * {@link Duration#ZERO}: no thread), the widest span of one folded episode (default 7 days) and its
-         * fewest events (default 3, at most 8).
+         * fewest events (default 3, at most 8); summaries keep the current length bound (default 480 characters).
          */
         public Builder consolidation(Duration period, Duration episodeWindow, int episodeMinEvents) {
-            lifecycle = lifecycle.withConsolidation(period, episodeWindow, episodeMinEvents);
+            return consolidation(period, episodeWindow, episodeMinEvents, lifecycle.episodeMaxChars());
+        }
+
+        /** As {@link #consolidation(Duration, Duration, int)}, and the longest summary in characters (64..16384). */
+        public Builder consolidation(Duration period, Duration episodeWindow, int episodeMinEvents, int episodeMaxChars) {
+            lifecycle = lifecycle.withConsolidation(period, episodeWindow, episodeMinEvents, episodeMaxChars);
             return this;
         }
         /** All lifecycle settings at once. */

@@ -24,16 +24,22 @@ import java.util.Objects;
  * @param episodeWindow          events further apart than this (event time, else creation time) are
  *                               never folded into one summary
  * @param episodeMinEvents       an episode is folded only with at least this many events (2..8)
+ * @param episodeMaxChars        a summary is at most this many characters (64..16384): the cluster
+ *                               stops growing first, so no source text is cut
  */
 public record LifecycleOptions(Map<MemoryType, Duration> ttl, Duration sweepPeriod, boolean archive,
                                double archiveImportanceBelow, Duration archiveAfter, Duration consolidatePeriod,
-                               Duration episodeWindow, int episodeMinEvents) {
+                               Duration episodeWindow, int episodeMinEvents, int episodeMaxChars) {
+    /** The default bound of a summary's length: about 120 estimated tokens, so it packs into small budgets. */
+    public static final int DEFAULT_EPISODE_MAX_CHARS = 480;
+
     /**
      * No TTL, a sweep every hour, archiving on: importance below 0.3, unchanged for 180 days;
-     * consolidation every 24 hours, episodes of at least 3 events within 7 days.
+     * consolidation every 24 hours, episodes of at least 3 events within 7 days, summaries of at most 480 characters.
      */
     public static final LifecycleOptions DEFAULTS = new LifecycleOptions(Map.of(), Duration.ofHours(1), true, 0.3,
-            Duration.ofDays(180), Duration.ofHours(24), Duration.ofDays(7), 3);
+            Duration.ofDays(180), Duration.ofHours(24), Duration.ofDays(7), 3, DEFAULT_EPISODE_MAX_CHARS);
+
 
     public LifecycleOptions {
         ttl = Map.copyOf(ttl);
@@ -52,6 +58,9 @@ public record LifecycleOptions(Map<MemoryType, Duration> ttl, Duration sweepPeri
         if (episodeMinEvents < 2 || episodeMinEvents > 8) {
             throw new IllegalArgumentException("episodeMinEvents must be in [2, 8], was " + episodeMinEvents);
         }
+        if (episodeMaxChars < 64 || episodeMaxChars > 16 * 1024) {
+            throw new IllegalArgumentException("episodeMaxChars must be in [64, 16384], was " + episodeMaxChars);
+        }
         if (archiveAfter.isNegative()) throw new IllegalArgumentException("archiveAfter must be >= 0, was " + archiveAfter);
         if (!(archiveImportanceBelow >= 0 && archiveImportanceBelow <= 1)) {
             throw new IllegalArgumentException("archiveImportanceBelow must be in [0, 1], was " + archiveImportanceBelow);
@@ -69,20 +78,21 @@ public record LifecycleOptions(Map<MemoryType, Duration> ttl, Duration sweepPeri
         if (d == null) m.remove(type);
         else m.put(type, d);
         return new LifecycleOptions(m, sweepPeriod, archive, archiveImportanceBelow, archiveAfter, consolidatePeriod, episodeWindow,
-                episodeMinEvents);
+                episodeMinEvents, episodeMaxChars);
     }
 
     LifecycleOptions withSweepPeriod(Duration d) {
         return new LifecycleOptions(ttl, d, archive, archiveImportanceBelow, archiveAfter, consolidatePeriod, episodeWindow,
-                episodeMinEvents);
+                episodeMinEvents, episodeMaxChars);
     }
 
     LifecycleOptions withArchive(boolean on, double importanceBelow, Duration after) {
         return new LifecycleOptions(ttl, sweepPeriod, on, importanceBelow, after, consolidatePeriod, episodeWindow,
-                episodeMinEvents);
+                episodeMinEvents, episodeMaxChars);
     }
 
-    LifecycleOptions withConsolidation(Duration period, Duration window, int minEvents) {
-        return new LifecycleOptions(ttl, sweepPeriod, archive, archiveImportanceBelow, archiveAfter, period, window, minEvents);
+    LifecycleOptions withConsolidation(Duration period, Duration window, int minEvents, int maxChars) {
+        return new LifecycleOptions(ttl, sweepPeriod, archive, archiveImportanceBelow, archiveAfter, period, window, minEvents,
+                maxChars);
     }
 }

@@ -37,9 +37,17 @@ final class EngramPipeline implements RetrievalSystem {
     private UserId user;
     private int failed;
 
+    private final int summaryMaxChars;
+
     EngramPipeline(String name, Embedder embedder) {
+        this(name, embedder, dev.engram.LifecycleOptions.DEFAULT_EPISODE_MAX_CHARS);
+    }
+
+    /** With {@code summaryMaxChars} as the consolidation's summary bound (for {@link Consolidated}). */
+    EngramPipeline(String name, Embedder embedder, int summaryMaxChars) {
         this.name = name;
         this.embedder = embedder;
+        this.summaryMaxChars = summaryMaxChars;
     }
 
     @Override
@@ -52,7 +60,7 @@ final class EngramPipeline implements RetrievalSystem {
         closeEngram();
         dir = Files.createTempDirectory("engram-locomo-pipeline-");
         engram = Engram.builder(dir).embedder(embedder).durability(Durability.NONE).consolidation(java.time.Duration.ZERO,
-                java.time.Duration.ofDays(7), 3).open();
+                java.time.Duration.ofDays(7), 3, summaryMaxChars).open();
         user = UserId.of(c.id().replaceAll("[^A-Za-z0-9._@-]", "_"));
         Instant last = Instant.EPOCH;
         for (LocomoData.Session s : c.sessions()) {

@@ -22,7 +22,7 @@ import java.util.Objects;
  */
 public record ConsolidationRules(double duplicate, double related, Duration window, int minCluster, int maxCluster,
                                  int maxSummaryChars, int neighbours) {
-    public static final ConsolidationRules DEFAULT = new ConsolidationRules(0.94, 0.70, Duration.ofDays(7), 3, 8, 1200, 32);
+    public static final ConsolidationRules DEFAULT = new ConsolidationRules(0.94, 0.70, Duration.ofDays(7), 3, 8, 480, 32);
 
     public ConsolidationRules {
         Objects.requireNonNull(window, "window");
@@ -43,7 +43,7 @@ public record ConsolidationRules(double duplicate, double related, Duration wind
         return new ConsolidationRules(duplicate, related, window, minCluster, maxCluster, maxSummaryChars, neighbours);
     }
 
-    public ConsolidationRules withEpisodes(Duration window, int minCluster) {
+    public ConsolidationRules withEpisodes(Duration window, int minCluster, int maxSummaryChars) {
         return new ConsolidationRules(duplicate, related, window, minCluster, Math.max(minCluster, maxCluster), maxSummaryChars,
                 Math.max(neighbours, Math.max(minCluster, maxCluster)));
     }
