@@ -174,7 +174,8 @@ public final class Engram implements AutoCloseable {
         LifecycleOptions l = options.lifecycle();
         this.consolidator = new dev.engram.internal.lifecycle.Consolidator(store, pipeline, embedder, this::newId, options.clock(),
                 dev.engram.internal.lifecycle.ConsolidationRules.DEFAULT
-                        .withThresholds(options.duplicateSimilarity(), options.updateSimilarity())
+                        .withThresholds(options.duplicateSimilarity(), Double.isNaN(l.episodeSimilarity())
+                                ? options.updateSimilarity() : l.episodeSimilarity())
                         .withEpisodes(l.episodeWindow(), l.episodeMinEvents(), l.episodeMaxChars()),
                 sweeper.visitLock(), (u, r) -> audit(AuditEntry.Action.CONSOLIDATE, u, Map.of("clusters", r.clusters(),
                         "merged", r.merged(), "summarized", r.summarized(), "summaries", r.summaries(),

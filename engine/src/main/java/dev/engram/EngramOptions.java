@@ -173,6 +173,8 @@ public record EngramOptions(
             lifecycle = lifecycle.withConsolidation(period, episodeWindow, episodeMinEvents, episodeMaxChars);
             return this;
         }
+        /** The cosine similarity at or above which two events may share an episode (default: {@code updateSimilarity}). */
+        public Builder episodeSimilarity(double s) { lifecycle = lifecycle.withEpisodeSimilarity(s); return this; }
         /** All lifecycle settings at once. */
         public Builder lifecycle(LifecycleOptions l) { lifecycle = Objects.requireNonNull(l, "lifecycle"); return this; }
 

@@ -26,10 +26,13 @@ import java.util.Objects;
  * @param episodeMinEvents       an episode is folded only with at least this many events (2..8)
  * @param episodeMaxChars        a summary is at most this many characters (64..16384): the cluster
  *                               stops growing first, so no source text is cut
+ * @param episodeSimilarity      events are related at or above this cosine similarity, in (0, 1];
+ *                               {@code NaN}: the reconciler's {@code updateSimilarity}
  */
 public record LifecycleOptions(Map<MemoryType, Duration> ttl, Duration sweepPeriod, boolean archive,
                                double archiveImportanceBelow, Duration archiveAfter, Duration consolidatePeriod,
-                               Duration episodeWindow, int episodeMinEvents, int episodeMaxChars) {
+                               Duration episodeWindow, int episodeMinEvents, int episodeMaxChars,
+                               double episodeSimilarity) {
     /** The default bound of a summary's length: about 120 estimated tokens, so it packs into small budgets. */
     public static final int DEFAULT_EPISODE_MAX_CHARS = 480;
 
@@ -38,7 +41,7 @@ public record LifecycleOptions(Map<MemoryType, Duration> ttl, Duration sweepPeri
      * consolidation every 24 hours, episodes of at least 3 events within 7 days, summaries of at most 480 characters.
      */
     public static final LifecycleOptions DEFAULTS = new LifecycleOptions(Map.of(), Duration.ofHours(1), true, 0.3,
-            Duration.ofDays(180), Duration.ofHours(24), Duration.ofDays(7), 3, DEFAULT_EPISODE_MAX_CHARS);
+            Duration.ofDays(180), Duration.ofHours(24), Duration.ofDays(7), 3, DEFAULT_EPISODE_MAX_CHARS, Double.NaN);
 
 
     public LifecycleOptions {
@@ -61,6 +64,9 @@ public record LifecycleOptions(Map<MemoryType, Duration> ttl, Duration sweepPeri
         if (episodeMaxChars < 64 || episodeMaxChars > 16 * 1024) {
             throw new IllegalArgumentException("episodeMaxChars must be in [64, 16384], was " + episodeMaxChars);
         }
+        if (!Double.isNaN(episodeSimilarity) && !(episodeSimilarity > 0 && episodeSimilarity <= 1)) {
+            throw new IllegalArgumentException("episodeSimilarity must be in (0, 1] or NaN, was " + episodeSimilarity);
+        }
         if (archiveAfter.isNegative()) throw new IllegalArgumentException("archiveAfter must be >= 0, was " + archiveAfter);
         if (!(archiveImportanceBelow >= 0 && archiveImportanceBelow <= 1)) {
             throw new IllegalArgumentException("archiveImportanceBelow must be in [0, 1], was " + archiveImportanceBelow);
@@ -78,21 +84,26 @@ public record LifecycleOptions(Map<MemoryType, Duration> ttl, Duration sweepPeri
         if (d == null) m.remove(type);
         else m.put(type, d);
         return new LifecycleOptions(m, sweepPeriod, archive, archiveImportanceBelow, archiveAfter, consolidatePeriod, episodeWindow,
-                episodeMinEvents, episodeMaxChars);
+                episodeMinEvents, episodeMaxChars, episodeSimilarity);
     }
 
     LifecycleOptions withSweepPeriod(Duration d) {
         return new LifecycleOptions(ttl, d, archive, archiveImportanceBelow, archiveAfter, consolidatePeriod, episodeWindow,
-                episodeMinEvents, episodeMaxChars);
+                episodeMinEvents, episodeMaxChars, episodeSimilarity);
     }
 
     LifecycleOptions withArchive(boolean on, double importanceBelow, Duration after) {
         return new LifecycleOptions(ttl, sweepPeriod, on, importanceBelow, after, consolidatePeriod, episodeWindow,
-                episodeMinEvents, episodeMaxChars);
+                episodeMinEvents, episodeMaxChars, episodeSimilarity);
     }
 
     LifecycleOptions withConsolidation(Duration period, Duration window, int minEvents, int maxChars) {
         return new LifecycleOptions(ttl, sweepPeriod, archive, archiveImportanceBelow, archiveAfter, period, window, minEvents,
-                maxChars);
+                maxChars, episodeSimilarity);
+    }
+
+    LifecycleOptions withEpisodeSimilarity(double similarity) {
+        return new LifecycleOptions(ttl, sweepPeriod, archive, archiveImportanceBelow, archiveAfter, consolidatePeriod,
+                episodeWindow, episodeMinEvents, episodeMaxChars, similarity);
     }
 }

@@ -37,17 +37,36 @@ final class EngramPipeline implements RetrievalSystem {
     private UserId user;
     private int failed;
 
-    private final int summaryMaxChars;
+    /**
+     * Consolidation settings of a run: summary bound in characters, episode window in days, episode
+     * similarity ({@code NaN}: the engine's default). Written {@code CHARS[:DAYS[:SIMILARITY]]}.
+     */
+    record Spec(int chars, int windowDays, double similarity) {
+        static final Spec DEFAULT = new Spec(dev.engram.LifecycleOptions.DEFAULT_EPISODE_MAX_CHARS, 7, Double.NaN);
 
-    EngramPipeline(String name, Embedder embedder) {
-        this(name, embedder, dev.engram.LifecycleOptions.DEFAULT_EPISODE_MAX_CHARS);
+        static Spec parse(String text) {
+            String[] f = text.trim().split(":");
+            return new Spec(Integer.parseInt(f[0]), f.length > 1 ? Integer.parseInt(f[1]) : 7,
+                    f.length > 2 ? Double.parseDouble(f[2]) : Double.NaN);
+        }
+
+        @Override
+        public String toString() {
+            return chars + ":" + windowDays + (Double.isNaN(similarity) ? "" : ":" + similarity);
+        }
     }
 
-    /** With {@code summaryMaxChars} as the consolidation's summary bound (for {@link Consolidated}). */
-    EngramPipeline(String name, Embedder embedder, int summaryMaxChars) {
+    private final Spec spec;
+
+    EngramPipeline(String name, Embedder embedder) {
+        this(name, embedder, Spec.DEFAULT);
+    }
+
+    /** With {@code spec} as the consolidation's settings (for {@link Consolidated}). */
+    EngramPipeline(String name, Embedder embedder, Spec spec) {
         this.name = name;
         this.embedder = embedder;
-        this.summaryMaxChars = summaryMaxChars;
+        this.spec = spec;
     }
 
     @Override
@@ -60,7 +79,7 @@ final class EngramPipeline implements RetrievalSystem {
         closeEngram();
         dir = Files.createTempDirectory("engram-locomo-pipeline-");
         engram = Engram.builder(dir).embedder(embedder).durability(Durability.NONE).consolidation(java.time.Duration.ZERO,
-                java.time.Duration.ofDays(7), 3, summaryMaxChars).open();
+                java.time.Duration.ofDays(spec.windowDays()), 3, spec.chars()).episodeSimilarity(spec.similarity()).open();
         user = UserId.of(c.id().replaceAll("[^A-Za-z0-9._@-]", "_"));
         Instant last = Instant.EPOCH;
         for (LocomoData.Session s : c.sessions()) {

@@ -21,7 +21,7 @@ import java.util.Map;
  * of {@link Variants} (those whose name starts with PREFIX, e.g. {@code --variants=x:});
  * {@code --consolidate} adds the row {@code engram+consolidate}: the same engine after
  * {@code Engram.consolidate} of each conversation's user ({@code --consolidate=480,800}: one row per
- * summary length bound, each extra one on its own engine); {@code --engram-only} runs only the
+ * setting {@code CHARS[:WINDOW_DAYS[:SIMILARITY]]}, each extra one on its own engine); {@code --engram-only} runs only the
  * engine rows (no baselines, nothing embedded up front). Ends with
  * {@code RESULT locomo recall_512=<engram> bm25_512=… dense_512=… hybrid_512=…} and, with
  * {@code --consolidate}, {@code consolidated_recall_512=… memories_before=… memories_after=…}.
@@ -33,14 +33,14 @@ public final class LocomoSuite {
         List<String> argv = new ArrayList<>(List.of(args));
         boolean quick = BenchEnv.quick(args);
         argv.remove("--quick");
-        List<Integer> consolidate = new ArrayList<>();
+        List<EngramPipeline.Spec> consolidate = new ArrayList<>();
         boolean engramOnly = argv.remove("--engram-only");
         for (String a : List.copyOf(argv)) {
             if (a.equals("--consolidate")) {
-                consolidate.add(dev.engram.LifecycleOptions.DEFAULT_EPISODE_MAX_CHARS);
+                consolidate.add(EngramPipeline.Spec.DEFAULT);
                 argv.remove(a);
             } else if (a.startsWith("--consolidate=")) {
-                for (String n : a.substring("--consolidate=".length()).split(",")) consolidate.add(Integer.parseInt(n.trim()));
+                for (String n : a.substring("--consolidate=".length()).split(",")) consolidate.add(EngramPipeline.Spec.parse(n));
                 argv.remove(a);
             }
         }
@@ -52,7 +52,7 @@ public final class LocomoSuite {
             }
         }
         if (argv.isEmpty()) {
-            System.err.println("usage: bench/run locomo FILE [--quick] [--consolidate[=CHARS,…]] [--engram-only] [--variants[=PREFIX]]   (FILE: LoCoMo JSON, e.g. ../shared/eval/locomo/locomo-dev.json)");
+            System.err.println("usage: bench/run locomo FILE [--quick] [--consolidate[=CHARS[:DAYS[:SIM]],…]] [--engram-only] [--variants[=PREFIX]]   (FILE: LoCoMo JSON, e.g. ../shared/eval/locomo/locomo-dev.json)");
             System.exit(2);
         }
         List<LocomoData.Conversation> data = LocomoData.read(Path.of(argv.getFirst()));
@@ -70,7 +70,7 @@ public final class LocomoSuite {
             LocomoEmbeddings embeddings = new LocomoEmbeddings(embedder);
             List<RetrievalSystem> systems = new ArrayList<>();
             EngramPipeline engram = new EngramPipeline("engram", embedder, consolidate.isEmpty()
-                    ? dev.engram.LifecycleOptions.DEFAULT_EPISODE_MAX_CHARS : consolidate.getFirst());
+                    ? EngramPipeline.Spec.DEFAULT : consolidate.getFirst());
             systems.add(engram);
             List<EngramPipeline.Consolidated> consolidated = new ArrayList<>();
             for (int i = 0; i < consolidate.size(); i++) {
@@ -130,7 +130,7 @@ public final class LocomoSuite {
             String extra = "";
             for (int i = 0; i < consolidated.size(); i++) {
                 EngramPipeline.Consolidated c = consolidated.get(i);
-                System.out.printf(Locale.ROOT, "%s (summaries of at most %d chars): %d ACTIVE memories before, %d after (ratio %.3f);"
+                System.out.printf(Locale.ROOT, "%s (chars:window days[:similarity] %s): %d ACTIVE memories before, %d after (ratio %.3f);"
                         + " %d clusters, %d merged, %d events summarized%n", c.name(), consolidate.get(i), c.before, c.after,
                         c.after / (double) Math.max(1, c.before), c.clusters, c.merged, c.summarized);
                 if (i == 0) {
