@@ -161,7 +161,7 @@ public record EngramOptions(
         public Builder archive(boolean on, double importanceBelow, Duration after) { lifecycle = lifecycle.withArchive(on, importanceBelow, after); return this; }
         /**
          * Consolidation (docs/privacy.md, "Consolidation"): how often the background job runs (default 24 h;
-         * {@link Duration#ZERO}: no thread), the widest span of one folded episode (default 7 days) and its
+         * {@link Duration#ZERO}: no thread), the widest span of one folded episode (default 1 day) and its
          * fewest events (default 3, at most 8); summaries keep the current length bound (default 480 characters).
          */
         public Builder consolidation(Duration period, Duration episodeWindow, int episodeMinEvents) {
@@ -173,7 +173,7 @@ public record EngramOptions(
             lifecycle = lifecycle.withConsolidation(period, episodeWindow, episodeMinEvents, episodeMaxChars);
             return this;
         }
-        /** The cosine similarity at or above which two events may share an episode (default: {@code updateSimilarity}). */
+        /** The cosine similarity at or above which two events may share an episode (default 0.80; {@code NaN}: {@code updateSimilarity}). */
         public Builder episodeSimilarity(double s) { lifecycle = lifecycle.withEpisodeSimilarity(s); return this; }
         /** All lifecycle settings at once. */
         public Builder lifecycle(LifecycleOptions l) { lifecycle = Objects.requireNonNull(l, "lifecycle"); return this; }

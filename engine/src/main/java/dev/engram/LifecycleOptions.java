@@ -38,10 +38,11 @@ public record LifecycleOptions(Map<MemoryType, Duration> ttl, Duration sweepPeri
 
     /**
      * No TTL, a sweep every hour, archiving on: importance below 0.3, unchanged for 180 days;
-     * consolidation every 24 hours, episodes of at least 3 events within 7 days, summaries of at most 480 characters.
+     * consolidation every 24 hours, episodes of at least 3 events within 1 day related at cosine ≥ 0.80, summaries of
+     * at most 480 characters (the setting that left LoCoMo recall unchanged, docs/benchmarks.md).
      */
     public static final LifecycleOptions DEFAULTS = new LifecycleOptions(Map.of(), Duration.ofHours(1), true, 0.3,
-            Duration.ofDays(180), Duration.ofHours(24), Duration.ofDays(7), 3, DEFAULT_EPISODE_MAX_CHARS, Double.NaN);
+            Duration.ofDays(180), Duration.ofHours(24), Duration.ofDays(1), 3, DEFAULT_EPISODE_MAX_CHARS, 0.80);
 
 
     public LifecycleOptions {

@@ -80,7 +80,7 @@ class EngramConsolidationTest {
 
     private EngramOptions.Builder builder() {
         return Engram.builder(dir).embedder(embedder).clock(clock).sweepPeriod(Duration.ZERO)
-                .consolidation(Duration.ZERO, Duration.ofDays(7), 3).consistencyTimeout(Duration.ofSeconds(30));
+                .consolidation(Duration.ZERO, Duration.ofDays(7), 3).episodeSimilarity(0.70).consistencyTimeout(Duration.ofSeconds(30));
     }
 
     private Memory memory(UserId user, String content, MemoryType type, Instant eventTime, Set<String> categories, double importance,

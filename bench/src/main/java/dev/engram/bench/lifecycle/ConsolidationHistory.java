@@ -80,7 +80,7 @@ final class ConsolidationHistory {
         UserId user = UserId.of("history");
         List<Message> turns = turns(days, seed);
         try (Engram e = Engram.builder(dir).durability(Durability.NONE).sweepPeriod(Duration.ZERO)
-                .consolidation(Duration.ZERO, Duration.ofDays(7), 3).consistencyTimeout(Duration.ofMinutes(30))
+                .consolidation(Duration.ZERO, Duration.ofDays(1), 3).consistencyTimeout(Duration.ofMinutes(30))
                 .queueCapacity(Math.max(10_000, turns.size() + 1)).open()) {
             long t0 = System.nanoTime();
             for (Message m : turns) e.ingest(IngestRequest.of(user, "s1", List.of(m)));

@@ -42,12 +42,12 @@ final class EngramPipeline implements RetrievalSystem {
      * similarity ({@code NaN}: the engine's default). Written {@code CHARS[:DAYS[:SIMILARITY]]}.
      */
     record Spec(int chars, int windowDays, double similarity) {
-        static final Spec DEFAULT = new Spec(dev.engram.LifecycleOptions.DEFAULT_EPISODE_MAX_CHARS, 7, Double.NaN);
+        static final Spec DEFAULT = new Spec(dev.engram.LifecycleOptions.DEFAULT_EPISODE_MAX_CHARS, 1, 0.80);
 
         static Spec parse(String text) {
             String[] f = text.trim().split(":");
-            return new Spec(Integer.parseInt(f[0]), f.length > 1 ? Integer.parseInt(f[1]) : 7,
-                    f.length > 2 ? Double.parseDouble(f[2]) : Double.NaN);
+            return new Spec(Integer.parseInt(f[0]), f.length > 1 ? Integer.parseInt(f[1]) : 1,
+                    f.length > 2 ? Double.parseDouble(f[2]) : 0.80);
         }
 
         @Override

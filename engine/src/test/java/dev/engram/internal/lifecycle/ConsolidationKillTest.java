@@ -77,7 +77,7 @@ class ConsolidationKillTest {
 
     static EngramOptions.Builder options(Path dir, Durability d) {
         return Engram.builder(dir).embedder(new WordsEmbedder()).durability(d).sweepPeriod(Duration.ZERO)
-                .consolidation(Duration.ZERO, Duration.ofDays(7), 3);
+                .consolidation(Duration.ZERO, Duration.ofDays(7), 3).episodeSimilarity(0.70);
     }
 
     public static void main(String[] args) throws Exception {
