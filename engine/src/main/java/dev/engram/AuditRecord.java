@@ -11,8 +11,8 @@ import java.util.Map;
  * @param seq      position in the log (from 1, no gaps)
  * @param at       when
  * @param actor    who: the {@link Engram#ACTOR} bound by the caller (the server binds the app and key id), else "embedded"
- * @param action   INGEST, ADD, UPDATE, DELETE, PURGE, EXPORT, IMPORT, SEARCH (also for {@code context}), ARCHIVE, or
- *                 REDACTED (a purged user's entry)
+ * @param action   INGEST, ADD, UPDATE, DELETE, PURGE, EXPORT, IMPORT, SEARCH (also for {@code context}), ARCHIVE,
+ *                 CONSOLIDATE, or REDACTED (a purged user's entry)
  * @param subject  the user's pseudonym, or "" when the action concerns no single user
  * @param counts   numbers about the action (turns, memories returned, …)
  * @param hash     the entry's chain link, hex

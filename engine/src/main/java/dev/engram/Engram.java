@@ -91,6 +91,9 @@ public final class Engram implements AutoCloseable {
     // lifecycle: expiry and archive (see the "lifecycle" section below)
     private final dev.engram.internal.lifecycle.Sweeper sweeper;
     private final java.util.concurrent.ScheduledExecutorService sweepThread;
+    // lifecycle: consolidation (see the "lifecycle: consolidation" section below)
+    private final dev.engram.internal.lifecycle.Consolidator consolidator;
+    private final java.util.concurrent.ScheduledExecutorService consolidateThread;
 
     /**
      * Who is calling, for the audit log: bind it around calls, e.g.
@@ -197,6 +200,16 @@ public final class Engram implements AutoCloseable {
                 (u, archived, n) -> ScopedValue.where(ACTOR, SWEEPER_ACTOR).run(() -> audit(
                         archived ? AuditEntry.Action.ARCHIVE : AuditEntry.Action.DELETE, u, Map.of("memories", n, "expired", archived ? 0L : n))));
         this.sweepThread = startSweeper();
+        LifecycleOptions l = options.lifecycle();
+        this.consolidator = new dev.engram.internal.lifecycle.Consolidator(store, pipeline, embedder, this::newId, options.clock(),
+                dev.engram.internal.lifecycle.ConsolidationRules.DEFAULT
+                        .withThresholds(options.duplicateSimilarity(), Double.isNaN(l.episodeSimilarity())
+                                ? options.updateSimilarity() : l.episodeSimilarity())
+                        .withEpisodes(l.episodeWindow(), l.episodeMinEvents(), l.episodeMaxChars()),
+                sweeper.visitLock(), (u, r) -> audit(AuditEntry.Action.CONSOLIDATE, u, Map.of("clusters", r.clusters(),
+                        "merged", r.merged(), "summarized", r.summarized(), "summaries", r.summaries(),
+                        "before", r.before(), "after", r.after())));
+        this.consolidateThread = startConsolidation();
     }
 
     private MemoryId newId() {
@@ -700,6 +713,90 @@ public final class Engram implements AutoCloseable {
         }
     }
 
+    // ---------------------------------------------------------------- lifecycle: consolidation
+
+    /** The actor of the background consolidation's audit entries. */
+    public static final String CONSOLIDATION_ACTOR = "consolidation";
+
+    /**
+     * Consolidates the user's memories now, on the calling thread, as the background job does
+     * (docs/privacy.md, "Consolidation"): near-duplicates are merged (one stays ACTIVE with every
+     * source; the others become SUPERSEDED, pointing to it) and clusters of related EVENT memories
+     * are folded into one summary memory (the events become SUPERSEDED, pointing to it, and stay in
+     * history and export). Each group is one durable write. Waits for an ingestion of the user being
+     * applied; the user's later ingestions wait for it. An audit entry CONSOLIDATE with counts when
+     * something changed. A folded or merged memory is never ACTIVE again, so a re-run (or a run
+     * after a crash) never writes a second summary of the same events; over an unchanged store it
+     * normally finds nothing.
+     *
+     * @throws StorageFailedException the store failed (fail-stop)
+     */
+    public ConsolidationReport consolidate(UserId user) {
+        ensureOpen();
+        if (user == null) throw new ValidationException("user", "is missing");
+        Instant started = options.clock().instant();
+        try {
+            return report(consolidator.consolidate(user, () -> closed), started);
+        } catch (IOException e) {
+            throw failed("consolidate", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngramException("interrupted while consolidating", e);
+        }
+    }
+
+    /** As {@link #consolidate(UserId)}, for every user one at a time (what the background job runs). */
+    public ConsolidationReport consolidate() {
+        ensureOpen();
+        Instant started = options.clock().instant();
+        try {
+            return report(consolidator.consolidateAll(() -> closed), started);
+        } catch (IOException e) {
+            throw failed("consolidate", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new EngramException("interrupted while consolidating", e);
+        }
+    }
+
+    private ConsolidationReport report(dev.engram.internal.lifecycle.Consolidator.Result r, Instant started) {
+        return new ConsolidationReport(r.users(), r.clusters(), r.merged(), r.summarized(), r.summaries(), r.before(),
+                r.after(), r.conflicts(), r.failedUsers(), started, options.clock().instant());
+    }
+
+    private java.util.concurrent.ScheduledExecutorService startConsolidation() {
+        java.time.Duration period = options.lifecycle().consolidatePeriod();
+        if (period.isZero()) return null;
+        var t = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(
+                r -> Thread.ofPlatform().daemon().name("engram-consolidation").unstarted(r));
+        long millis = Math.max(1, period.toMillis());
+        t.scheduleWithFixedDelay(() -> {
+            if (closed) return;
+            try {
+                ConsolidationReport r = ScopedValue.where(ACTOR, CONSOLIDATION_ACTOR).call(this::consolidate);
+                if (r.clusters() + r.failedUsers() > 0) LOG.log(System.Logger.Level.INFO, "consolidation: " + r);
+            } catch (EngramClosedException e) {
+                // closing
+            } catch (RuntimeException e) {
+                LOG.log(System.Logger.Level.WARNING, "consolidation failed (retried next period): " + e.getMessage());
+            }
+        }, millis, millis, java.util.concurrent.TimeUnit.MILLISECONDS);
+        return t;
+    }
+
+    /** Stops the consolidation thread: no new run starts; a running one stops after its current group. */
+    private void stopConsolidation() {
+        if (consolidateThread == null) return;
+        consolidateThread.shutdown(); // no interrupt: a write in flight finishes
+        try {
+            if (!consolidateThread.awaitTermination(60, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.log(System.Logger.Level.WARNING, "the consolidation did not stop within 60 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     // ---------------------------------------------------------------- audit
 
     /**
@@ -902,6 +999,7 @@ public final class Engram implements AutoCloseable {
             if (closed) return;
             closed = true;
         }
+        stopConsolidation(); // before the pipeline: a run holds a user in it
         pipeline.close();
         stopSweeper();
         background.shutdownNow();

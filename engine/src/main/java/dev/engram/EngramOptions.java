@@ -154,13 +154,29 @@ public record EngramOptions(
         /** The clock for timestamps (tests). */
         public Builder clock(Clock c) { clock = c; return this; }
 
-        // ---- lifecycle: expiry and archive (docs/privacy.md, "Expiry", "Archive")
+        // ---- lifecycle: expiry, archive, consolidation (docs/privacy.md, "Expiry", "Archive", "Consolidation")
         /** Default time-to-live of new memories of {@code type} without their own expiry; null removes it. */
         public Builder ttl(dev.engram.memory.MemoryType type, Duration d) { lifecycle = lifecycle.withTtl(Objects.requireNonNull(type, "type"), d); return this; }
         /** How often the background sweeper runs (default 1 h); {@link Duration#ZERO}: no sweeper thread. */
         public Builder sweepPeriod(Duration d) { lifecycle = lifecycle.withSweepPeriod(d); return this; }
         /** The archive rule: on/off, importance below (default 0.3), unchanged for longer than (default 180 days). */
         public Builder archive(boolean on, double importanceBelow, Duration after) { lifecycle = lifecycle.withArchive(on, importanceBelow, after); return this; }
+        /**
+         * Consolidation (docs/privacy.md, "Consolidation"): how often the background job runs (default 24 h;
+         * {@link Duration#ZERO}: no thread), the widest span of one folded episode (default 1 day) and its
+         * fewest events (default 3, at most 8); summaries keep the current length bound (default 480 characters).
+         */
+        public Builder consolidation(Duration period, Duration episodeWindow, int episodeMinEvents) {
+            return consolidation(period, episodeWindow, episodeMinEvents, lifecycle.episodeMaxChars());
+        }
+
+        /** As {@link #consolidation(Duration, Duration, int)}, and the longest summary in characters (64..16384). */
+        public Builder consolidation(Duration period, Duration episodeWindow, int episodeMinEvents, int episodeMaxChars) {
+            lifecycle = lifecycle.withConsolidation(period, episodeWindow, episodeMinEvents, episodeMaxChars);
+            return this;
+        }
+        /** The cosine similarity at or above which two events may share an episode (default 0.80; {@code NaN}: {@code updateSimilarity}). */
+        public Builder episodeSimilarity(double s) { lifecycle = lifecycle.withEpisodeSimilarity(s); return this; }
         /** All lifecycle settings at once. */
         public Builder lifecycle(LifecycleOptions l) { lifecycle = Objects.requireNonNull(l, "lifecycle"); return this; }
 

@@ -17,13 +17,16 @@ import java.util.Random;
 import java.util.stream.Stream;
 
 /**
- * {@code bench/run lifecycle [--quick]}: purge latency of users with 100 and 10,000 memories
- * (the user open in the cache, its records in the WAL, a second user's data beside it), and
- * export throughput (every version, NDJSON, to a null stream) of a 10,000-memory user. Memories
- * are loaded with {@code Durability.NONE} and a deterministic 384-d hash embedder (so the run
- * measures the store, not ONNX); a purge's own fsyncs (intent, roll, checkpoint, deletions) are
+ * {@code bench/run lifecycle [--quick]}: purge latency of users with 100, 10,000 and (not with
+ * {@code --quick}) 100,000 memories (the user open in the cache, its records in the WAL, a second
+ * user's data beside it), export throughput (every version, NDJSON, to a null stream) of a
+ * 10,000-memory user, and the consolidation ratio of a long synthetic history
+ * ({@link ConsolidationHistory}: one user, 400 days ≈ 2,400 turns, or 60 days with {@code --quick},
+ * ingested through the whole engine with the bundled embedder). Purge and export memories are
+ * loaded with {@code Durability.NONE} and a deterministic 384-d hash embedder (so those parts
+ * measure the store, not ONNX); a purge's own fsyncs (intent, roll, checkpoint, deletions) are
  * unaffected by the mode. Ends with {@code RESULT lifecycle purge_p99_ms=<p99 over the 10k users>
- * export_mb_s=<x>}.
+ * export_mb_s=<x> consolidation_ratio=<ACTIVE memories after / before>}.
  */
 public final class LifecycleSuite {
     private LifecycleSuite() {}
@@ -56,6 +59,7 @@ public final class LifecycleSuite {
             load(e, UserId.of("bystander"), 1000, new Random(1));
             double[] small = purges(e, 100, quick ? 20 : 50);
             double[] large = purges(e, 10_000, quick ? 5 : 10);
+            double[] huge = quick ? null : purges(e, 100_000, 3);
             UserId u = UserId.of("exported");
             load(e, u, 10_000, new Random(2));
             double mbs = 0;
@@ -72,12 +76,30 @@ public final class LifecycleSuite {
             System.out.printf("%-10s %6s %10s %10s %10s%n", "memories", "runs", "p50 ms", "p99 ms", "max ms");
             row(100, small);
             row(10_000, large);
+            if (huge != null) row(100_000, huge);
             System.out.printf("export (all versions, NDJSON): %.1f MB/s (best of 3)%n", mbs);
-            System.out.printf("RESULT lifecycle purge_p99_ms=%.0f export_mb_s=%.1f%n", percentile(large, 0.99), mbs);
-        } finally {
-            try (Stream<Path> s = Files.walk(dir)) {
-                s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            ConsolidationHistory.Result h;
+            Path hdir = Files.createTempDirectory("engram-history");
+            try {
+                h = ConsolidationHistory.run(hdir, quick ? 60 : 400, 20261124L);
+            } finally {
+                delete(hdir);
             }
+            var r = h.report();
+            System.out.printf("consolidation of one user, %d turns: ACTIVE memories %d -> %d (ratio %.3f; EVENT %d -> %d);"
+                    + " %d clusters, %d merged, %d events into %d summaries; %.1f s (ingestion %.1f s)%n", h.turns(),
+                    r.memoriesBefore(), r.memoriesAfter(), h.ratio(), h.eventsBefore(), h.eventsAfter(), r.clusters(), r.merged(),
+                    r.summarized(), r.summaries(), h.seconds(), h.ingestSeconds());
+            System.out.printf("RESULT lifecycle purge_p99_ms=%.0f export_mb_s=%.1f consolidation_ratio=%.3f%n", percentile(large, 0.99),
+                    mbs, h.ratio());
+        } finally {
+            delete(dir);
+        }
+    }
+
+    private static void delete(Path dir) throws java.io.IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }
 

@@ -21,7 +21,7 @@ import java.util.Map;
 public record AuditEntry(long seq, Instant at, String actor, Action action, String subject, Map<String, Long> counts,
                          boolean redacted, byte[] hash) {
     /** What was done. */
-    public enum Action { INGEST, ADD, UPDATE, DELETE, PURGE, EXPORT, IMPORT, SEARCH, REDACTED, ARCHIVE }
+    public enum Action { INGEST, ADD, UPDATE, DELETE, PURGE, EXPORT, IMPORT, SEARCH, REDACTED, ARCHIVE, CONSOLIDATE }
 
     public AuditEntry {
         counts = Map.copyOf(counts);

@@ -73,6 +73,7 @@ public final class Pipeline implements AutoCloseable {
     private int pending;
     private final Map<UserId, Integer> accepting = new HashMap<>(); // accepts between slot reservation and enqueue
     private final Set<UserId> purging = new HashSet<>();
+    private final Map<UserId, Integer> held = new HashMap<>(); // users a lifecycle job holds (see whileHeld)
     private boolean closed;
     private final List<Ingestion> replayed = new ArrayList<>();
     private final List<Thread> workers = new ArrayList<>();
@@ -241,6 +242,49 @@ public final class Pipeline implements AutoCloseable {
         lock.notifyAll();
     }
 
+    // ---------------------------------------------------------------- holds (lifecycle consolidation)
+
+    /** An action run while a user is held. */
+    public interface HeldAction<T> {
+        T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code action} while no worker applies an ingestion of {@code user}: waits for the
+     * ingestion a worker runs for it now (if any), keeps its queued ones queued (accepts go on),
+     * runs the action, then puts the user back in line. Lifecycle consolidation writes new versions
+     * of a user's memories; a reconciliation planned on the state before them would then fail its
+     * write and leave its ingestion pending. Thread-safe; holds of one user may overlap.
+     */
+    public <T> T whileHeld(UserId user, HeldAction<T> action) throws IOException, InterruptedException {
+        synchronized (lock) {
+            held.merge(user, 1, Integer::sum);
+            try {
+                while (running.contains(user)) lock.wait(100);
+            } catch (InterruptedException e) {
+                release(user);
+                throw e;
+            }
+        }
+        try {
+            return action.run();
+        } finally {
+            synchronized (lock) {
+                release(user);
+            }
+        }
+    }
+
+    private void release(UserId user) {
+        if (held.merge(user, -1, Integer::sum) == 0) held.remove(user);
+        if (held.containsKey(user) || running.contains(user) || ready.contains(user) || purging.contains(user)) return;
+        ArrayDeque<Ingestion> q = queues.get(user);
+        if (q != null && !q.isEmpty() && !closed) {
+            ready.addLast(user);
+            lock.notify();
+        }
+    }
+
     // ---------------------------------------------------------------- purge
 
     /**
@@ -365,6 +409,7 @@ public final class Pipeline implements AutoCloseable {
                 if (closed) return;
                 user = ready.removeFirst();
                 if (purging.contains(user)) continue; // its queue is about to be dropped
+                if (held.containsKey(user)) continue; // whileHeld puts it back in line when it lets go
                 running.add(user);
                 in = queues.get(user).peekFirst();
             }

@@ -344,6 +344,12 @@ final class UserState {
         return Optional.of(byOrdinal.get(e.ordinals.getLast()));
     }
 
+    /** The document ordinal of the current version, or -1 for an unknown or deleted memory. */
+    int currentOrdinal(MemoryId id) {
+        Entry e = memories.get(id);
+        return e == null || e.deletedAt != null || e.ordinals.isEmpty() ? -1 : e.ordinals.getLast();
+    }
+
     /** Every version, oldest first; empty for an unknown or deleted memory. */
     List<Memory> history(MemoryId id) {
         Entry e = memories.get(id);

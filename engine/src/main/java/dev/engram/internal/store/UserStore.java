@@ -606,6 +606,14 @@ public final class UserStore implements AutoCloseable {
     }
 
     /**
+     * The document ordinal of the memory's current version, or -1 for an unknown or deleted memory
+     * (with {@link #embedding} it gives the current version's stored vector; lifecycle consolidation).
+     */
+    public int currentOrdinal(MemoryId id) {
+        return read(s -> s.currentOrdinal(id));
+    }
+
+    /**
      * What the user catalog records about this user: the counts of the in-memory state and the
      * committed files' bytes. Call it after {@link #flush} (the counts include unflushed puts,
      * the bytes do not); it then equals {@link UserDirectories#summarize} of the directory once
