@@ -18,6 +18,7 @@ import dev.engram.internal.pipeline.ReplaySink;
 import dev.engram.internal.pipeline.StoreAccess;
 import dev.engram.internal.pipeline.StoreAccess.Change;
 import dev.engram.internal.pipeline.StoreAccesses;
+import dev.engram.internal.store.DataDirectoryLock;
 import dev.engram.internal.crypto.KeyDestroyedException;
 import dev.engram.internal.crypto.KeyStoreException;
 import dev.engram.internal.crypto.MasterKey;
@@ -115,7 +116,25 @@ public final class Engram implements AutoCloseable {
     /** Opens the engine with {@code options}: recovers the WAL and re-queues unfinished ingestions. */
     public static Engram open(EngramOptions options) {
         MasterKey master = masterKey(options.encryption());
-        return open(options, sink -> StoreAccesses.open(options, sink, master), () -> FileStorage.open(options.dataDir().resolve("audit")));
+        DataDirectoryLock lock;
+        try {
+            lock = DataDirectoryLock.acquire(options.dataDir());
+        } catch (IOException e) {
+            throw new StorageFailedException("cannot lock " + options.dataDir() + ": " + e.getMessage(), e);
+        }
+        try {
+            Engram engram = open(options, sink -> StoreAccesses.open(options, sink, master),
+                    () -> FileStorage.open(options.dataDir().resolve("audit")));
+            engram.directoryLock = lock;
+            return engram;
+        } catch (RuntimeException | Error e) {
+            try {
+                lock.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw e;
+        }
     }
 
     private static MasterKey masterKey(Encryption e) {
@@ -171,6 +190,9 @@ public final class Engram implements AutoCloseable {
             throw e;
         }
     }
+
+    // The OS lock on <data>/engram.lock (set by open(EngramOptions) right after construction).
+    private volatile DataDirectoryLock directoryLock;
 
     private Engram(EngramOptions options, StoreAccess store, AuditLog audit, Embedder embedder, boolean ownsEmbedder,
                    ReplaySink sink) throws IOException {
@@ -1010,6 +1032,18 @@ public final class Engram implements AutoCloseable {
             throw new StorageFailedException("close failed: " + e.getMessage(), e);
         } finally {
             closeQuietly(null, audit, ownsEmbedder ? embedder : null);
+            releaseDirectoryLock();
+        }
+    }
+
+    // Released last, once nothing of this engine writes any more; null for engines over test storage.
+    private void releaseDirectoryLock() {
+        DataDirectoryLock lock = directoryLock;
+        if (lock == null) return;
+        try {
+            lock.close();
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, "releasing " + DataDirectoryLock.FILE + " failed: " + e);
         }
     }
 

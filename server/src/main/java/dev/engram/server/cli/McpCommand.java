@@ -24,7 +24,7 @@ import picocli.CommandLine.Option;
  * embedded engine. Standard output carries only JSON-RPC: everything else the process prints
  * (logs, warnings) goes to standard error. Serves until standard input ends, then closes the
  * engine; a data directory can be open in one process at a time, so stop {@code engram serve}
- * on the same directory first ({@link DataDirectoryLock} refuses a second {@code engram mcp}).
+ * on the same directory first (the engine's lock on {@code <data>/engram.lock} refuses a second open).
  */
 @Command(name = "mcp", mixinStandardHelpOptions = true,
         description = "Serve the memory tools over MCP on stdin/stdout, on a local data directory.")
@@ -57,29 +57,22 @@ public final class McpCommand implements java.util.concurrent.Callable<Integer> 
             System.err.println("engram mcp: " + e.getMessage());
             return 2;
         }
-        DataDirectoryLock lock;
+        Engram engram;
         try {
-            lock = DataDirectoryLock.acquire(data);
-        } catch (IllegalStateException e) {
+            engram = Engram.builder(data).durability(durable).open(); // takes <data>/engram.lock: a second open is refused
+        } catch (dev.engram.DataDirectoryInUseException e) {
             System.err.println("engram mcp: " + e.getMessage());
             return 1;
-        } catch (IOException e) {
-            System.err.println("engram mcp: cannot lock " + data + ": " + e.getMessage());
+        } catch (RuntimeException e) {
+            System.err.println("engram mcp: cannot open " + data + ": " + e.getMessage());
             return 1;
         }
-        try (lock) {
-            Engram engram;
-            try {
-                engram = Engram.builder(data).durability(durable).open();
-            } catch (RuntimeException e) {
-                System.err.println("engram mcp: cannot open " + data + ": " + e.getMessage());
-                return 1;
-            }
-            System.err.println("engram mcp: serving app '" + app + "' from " + data.toAbsolutePath().normalize() + " on stdin/stdout");
+        System.err.println("engram mcp: serving app '" + app + "' from " + data.toAbsolutePath().normalize() + " on stdin/stdout");
+        try {
             return serve(engram, app, new FileInputStream(FileDescriptor.in), protocol);
-        } catch (IOException e) {
-            System.err.println("engram mcp: releasing the lock of " + data + ": " + e.getMessage());
-            return 1;
+        } catch (RuntimeException e) {
+            engram.close();
+            throw e;
         }
     }
 

@@ -94,7 +94,7 @@ class McpStdioTest {
             assertTrue(second.waitFor(180, java.util.concurrent.TimeUnit.SECONDS), "the second server did not exit");
             assertEquals(1, second.exitValue());
             String message = java.nio.file.Files.readString(err);
-            assertTrue(message.contains("in use by another Engram process"), message);
+            assertTrue(message.contains("is in use by another Engram"), message);
         } finally {
             c.closeGracefully();
         }

@@ -1,5 +1,6 @@
-package dev.engram.server.cli;
+package dev.engram.internal.store;
 
+import dev.engram.DataDirectoryInUseException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -9,14 +10,15 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * An exclusive OS lock on {@code <data>/engram.lock}, held while a command has the data
- * directory open: the engine takes no lock of its own, and two processes writing one WAL would
- * corrupt it. An MCP client may start {@code engram mcp} more than once on one directory; the
- * second start fails with a clear message instead. The lock is released when the process exits,
- * however it exits. Not thread-safe; close once (a second close is harmless).
+ * An exclusive OS lock on {@code <data>/engram.lock}, held from {@code Engram.open} to its close:
+ * two engines writing one WAL would corrupt it, so a second open of the directory — another
+ * process, or another engine in this one — is refused before anything is read or written. The OS
+ * releases the lock when the process exits, however it exits (kill -9 included), so a crash never
+ * leaves a stale lock behind. The file itself is empty and stays. Not thread-safe; close once (a
+ * second close is harmless).
  */
-final class DataDirectoryLock implements AutoCloseable {
-    static final String FILE = "engram.lock";
+public final class DataDirectoryLock implements AutoCloseable {
+    public static final String FILE = "engram.lock";
 
     private final FileChannel channel;
     private final FileLock lock;
@@ -29,10 +31,10 @@ final class DataDirectoryLock implements AutoCloseable {
     /**
      * Takes the lock, creating the directory if needed.
      *
-     * @throws IllegalStateException if another process (or this one) holds it
+     * @throws DataDirectoryInUseException if another process (or this one) holds it
      * @throws IOException if the lock file cannot be created or locked
      */
-    static DataDirectoryLock acquire(Path data) throws IOException {
+    public static DataDirectoryLock acquire(Path data) throws IOException {
         Files.createDirectories(data);
         Path file = data.resolve(FILE);
         FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
@@ -47,8 +49,8 @@ final class DataDirectoryLock implements AutoCloseable {
         }
         if (lock == null) {
             channel.close();
-            throw new IllegalStateException(data.toAbsolutePath().normalize() + " is in use by another Engram process ("
-                    + file + " is locked); stop it, or use its HTTP endpoint /mcp instead");
+            throw new DataDirectoryInUseException(data.toAbsolutePath().normalize() + " is in use by another Engram ("
+                    + file + " is locked): close it, or use its server (HTTP API or /mcp) instead");
         }
         return new DataDirectoryLock(channel, lock);
     }
