@@ -66,18 +66,7 @@ final class Api {
         UserId user = user(c);
         dev.engram.PurgeReceipt p = engram.purge(user);
         metrics.purged(p.duration());
-        ObjectNode o = Json.object();
-        o.put("user_pseudonym", p.userPseudonym());
-        o.put("memories", p.memories());
-        o.put("versions", p.versions());
-        o.put("files", p.files());
-        o.put("bytes", p.bytes());
-        o.put("pending_ingestions_dropped", p.pendingIngestionsDropped());
-        o.put("wal_segments_retired", p.walSegmentsRetired());
-        o.put("started_at", p.startedAt().toString());
-        o.put("finished_at", p.finishedAt().toString());
-        o.put("duration_ms", p.duration().toMillis());
-        c.send(200, o);
+        c.send(200, Views.purgeReceipt(p));
     }
 
     /** The engine user for the path's user_id within the caller's app. */

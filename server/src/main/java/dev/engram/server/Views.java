@@ -68,6 +68,22 @@ public final class Views {
         return a;
     }
 
+    /** A purge receipt: what was removed and how long it took, never content. */
+    public static ObjectNode purgeReceipt(dev.engram.PurgeReceipt p) {
+        ObjectNode o = Json.object();
+        o.put("user_pseudonym", p.userPseudonym());
+        o.put("memories", p.memories());
+        o.put("versions", p.versions());
+        o.put("files", p.files());
+        o.put("bytes", p.bytes());
+        o.put("pending_ingestions_dropped", p.pendingIngestionsDropped());
+        o.put("wal_segments_retired", p.walSegmentsRetired());
+        o.put("started_at", p.startedAt().toString());
+        o.put("finished_at", p.finishedAt().toString());
+        o.put("duration_ms", p.duration().toMillis());
+        return o;
+    }
+
     public static ObjectNode ingestion(IngestionStatus s) {
         ObjectNode o = Json.object();
         o.put("ingestion_id", s.id());

@@ -8,7 +8,6 @@ import dev.engram.ImportFormatException;
 import dev.engram.IngestReceipt;
 import dev.engram.IngestRequest;
 import dev.engram.Message;
-import dev.engram.PurgeReceipt;
 import dev.engram.Retrieval;
 import dev.engram.RetrieveRequest;
 import dev.engram.extraction.extract.Role;
@@ -110,19 +109,7 @@ final class LocalBackend implements Backend {
 
     @Override
     public JsonNode purge(String user) {
-        PurgeReceipt p = engram.purge(user(user));
-        ObjectNode o = JSON.createObjectNode();
-        o.put("user_pseudonym", p.userPseudonym());
-        o.put("memories", p.memories());
-        o.put("versions", p.versions());
-        o.put("files", p.files());
-        o.put("bytes", p.bytes());
-        o.put("pending_ingestions_dropped", p.pendingIngestionsDropped());
-        o.put("wal_segments_retired", p.walSegmentsRetired());
-        o.put("started_at", p.startedAt().toString());
-        o.put("finished_at", p.finishedAt().toString());
-        o.put("duration_ms", p.duration().toMillis());
-        return o;
+        return Views.purgeReceipt(engram.purge(user(user)));
     }
 
     @Override
