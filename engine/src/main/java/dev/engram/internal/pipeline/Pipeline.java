@@ -11,7 +11,6 @@ import dev.engram.extraction.extract.KnownMemory;
 import dev.engram.extraction.extract.Turn;
 import dev.engram.internal.pipeline.StoreAccess.Change;
 import dev.engram.internal.store.UserStore;
-import dev.engram.memory.Memory;
 import dev.engram.memory.MemoryId;
 import dev.engram.memory.MemoryStatus;
 import dev.engram.memory.UserId;
@@ -30,6 +29,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.roaringbitmap.RoaringBitmap;
@@ -78,11 +78,11 @@ public final class Pipeline implements AutoCloseable {
     private final List<Ingestion> replayed = new ArrayList<>();
     private final List<Thread> workers = new ArrayList<>();
     // Outcome counters since open (metrics: extraction coverage); see counters().
-    private final java.util.concurrent.atomic.LongAdder acceptedCount = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder appliedCount = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder failedCount = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder productiveCount = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder memoriesCount = new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder acceptedCount = new LongAdder();
+    private final LongAdder appliedCount = new LongAdder();
+    private final LongAdder failedCount = new LongAdder();
+    private final LongAdder productiveCount = new LongAdder();
+    private final LongAdder memoriesCount = new LongAdder();
 
     public Pipeline(StoreAccess store, Extractor extractor, Embedder embedder, PipelineSettings settings, Clock clock,
                     Supplier<MemoryId> memoryIds) {
@@ -142,12 +142,6 @@ public final class Pipeline implements AutoCloseable {
      * Makes an ingestion durable and queues it. An idempotency key seen before returns the first
      * id and writes nothing. Throws {@link OverloadedException} (nothing written) when the queue is full.
      */
-    public Accepted accept(UserId user, String sessionId, List<Turn> turns, String idempotencyKey, Instant now)
-            throws IOException {
-        return accept(user, sessionId, turns, idempotencyKey, Map.of(), now);
-    }
-
-    /** As {@link #accept(UserId, String, List, String, Instant)}, with metadata for the memories the ingestion writes. */
     public Accepted accept(UserId user, String sessionId, List<Turn> turns, String idempotencyKey,
                            Map<String, String> metadata, Instant now) throws IOException {
         UserLedger l = ledger(user);
@@ -372,7 +366,6 @@ public final class Pipeline implements AutoCloseable {
         }
     }
 
-    /** Ingestions accepted and not yet finished. */
     /**
      * Ingestion outcomes since this pipeline started: accepted (new, not idempotent replays),
      * applied, failed, applied with at least one memory version written, and memory versions
@@ -386,6 +379,7 @@ public final class Pipeline implements AutoCloseable {
         return new Counters(acceptedCount.sum(), appliedCount.sum(), failedCount.sum(), productiveCount.sum(), memoriesCount.sum());
     }
 
+    /** Ingestions accepted and not yet finished. */
     public int pending() {
         synchronized (lock) {
             return pending;
@@ -558,17 +552,13 @@ public final class Pipeline implements AutoCloseable {
         Map<String, MemoryId> userSlots = slotsOf(user);
         return store.read(user, s -> {
             Map<MemoryId, KnownMemory> out = new java.util.LinkedHashMap<>();
-            for (MemoryId id : userSlots.values()) s.current(id).ifPresent(m -> out.put(m.id(), known(m)));
+            for (MemoryId id : userSlots.values()) s.current(id).ifPresent(m -> out.put(m.id(), Reconciler.known(m)));
             RoaringBitmap active = s.withBitmaps(b -> b.withStatus(MemoryStatus.ACTIVE).clone());
             if (!active.isEmpty() && !q.isEmpty()) {
-                for (UserStore.Hit h : s.searchLexical(q.toString(), 8, active)) out.putIfAbsent(h.memory().id(), known(h.memory()));
+                for (UserStore.Hit h : s.searchLexical(q.toString(), 8, active)) out.putIfAbsent(h.memory().id(), Reconciler.known(h.memory()));
             }
             return List.copyOf(out.values());
         });
-    }
-
-    private static KnownMemory known(Memory m) {
-        return Reconciler.known(m);
     }
 
     /**
