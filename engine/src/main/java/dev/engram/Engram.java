@@ -76,6 +76,8 @@ public final class Engram implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(Engram.class.getName());
     /** How often access statistics are written (docs/pipeline.md, "Access statistics"). */
     static final long ACCESS_FLUSH_SECONDS = 30;
+    /** How often the audit entries written without their own fsync (search, ingest) are made durable. */
+    static final long AUDIT_SYNC_MILLIS = 1_000;
     private final EngramOptions options;
     private final StoreAccess store;
     private final Pipeline pipeline;
@@ -218,6 +220,8 @@ public final class Engram implements AutoCloseable {
                 r -> Thread.ofPlatform().daemon().name("engram-access-stats").unstarted(r));
         background.scheduleWithFixedDelay(this::flushAccess, ACCESS_FLUSH_SECONDS, ACCESS_FLUSH_SECONDS,
                 java.util.concurrent.TimeUnit.SECONDS);
+        background.scheduleWithFixedDelay(this::syncAudit, AUDIT_SYNC_MILLIS, AUDIT_SYNC_MILLIS,
+                java.util.concurrent.TimeUnit.MILLISECONDS);
         this.sweeper = new dev.engram.internal.lifecycle.Sweeper(store, access, embedder, options.clock(),
                 (u, archived, n) -> ScopedValue.where(ACTOR, SWEEPER_ACTOR).run(() -> audit(
                         archived ? AuditEntry.Action.ARCHIVE : AuditEntry.Action.DELETE, u, Map.of("memories", n, "expired", archived ? 0L : n))));
@@ -886,6 +890,15 @@ public final class Engram implements AutoCloseable {
             return access.overlay(store, m);
         } catch (IOException e) {
             throw failed("read", e);
+        }
+    }
+
+    private void syncAudit() {
+        try {
+            audit.syncPending();
+        } catch (IOException | RuntimeException e) {
+            auditFailures.incrementAndGet();
+            LOG.log(System.Logger.Level.ERROR, "audit fsync failed: " + e.getMessage());
         }
     }
 

@@ -53,9 +53,14 @@ import javax.crypto.spec.SecretKeySpec;
  * except the PURGE entries themselves.
  *
  * <h2>Durability</h2>
- * Every append is written at once; mutating actions (ingest, add, update, delete, purge, export,
- * import) are fsynced before {@link #append} returns, reads (search, which includes context) are fsynced with
- * the next mutating entry or {@link #close()} — a power cut may lose the last read entries. A torn
+ * Every append is written at once. Entries of actions that change or reveal a user's data (add,
+ * update, delete, purge, export, import, archive, consolidate) are fsynced before {@link #append}
+ * returns. Search entries (which include context) and ingest entries are {@linkplain #deferred
+ * deferred}: they are fsynced with the next synced entry, by {@link #syncPending()} (the engine
+ * calls it every second) or at {@link #close()} — a power cut may lose the last second of them.
+ * An ingestion is itself durable in the WAL before it is acknowledged, and its memories' ADD or
+ * UPDATE effects are applied later by the pipeline, so the ingest entry only says who sent it:
+ * keeping its fsync off the acknowledgment path halves the fsyncs an ingest waits for. A torn
  * last entry is cut off at open; damage before it refuses to open. The fsync of a mutating entry
  * runs outside the log's lock and is shared (group commit): one fsync covers every entry written
  * before it started, so concurrent callers (ingestions from many clients) wait for about one
@@ -156,11 +161,29 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    /** Appends an entry; {@code user} may be null. Mutating actions are durable on return. */
+    /** Appends an entry; {@code user} may be null. Entries not {@linkplain #deferred deferred} are durable on return. */
     public AuditEntry append(String actor, Action action, UserId user, Map<String, Long> counts) throws IOException {
         AuditEntry entry = write(actor, action, user, counts);
-        if (action != Action.SEARCH) syncThrough(entry.seq());
+        if (!deferred(action)) syncThrough(entry.seq());
         return entry;
+    }
+
+    /** Whether entries of {@code action} are written without waiting for their fsync (see Durability above). */
+    public static boolean deferred(Action action) {
+        return action == Action.SEARCH || action == Action.INGEST;
+    }
+
+    /**
+     * Makes every entry written so far durable; nothing to do when none is pending. Shares the
+     * group commit of {@link #append}; after a failed fsync it throws, as appends do.
+     */
+    public void syncPending() throws IOException {
+        long through;
+        synchronized (this) {
+            if (closed || !unsynced) return;
+            through = nextSeq - 1;
+        }
+        syncThrough(through);
     }
 
     /** Writes an entry (not synced). */
