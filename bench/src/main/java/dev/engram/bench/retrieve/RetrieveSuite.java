@@ -31,7 +31,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * {@code bench/run retrieve [--quick] [--sizes=1000,10000,100000] [--cells=embed,noembed,concurrent,queryembed,ingest|bm25]
- * [--embed-threads=N] [--reuse]}: latency of {@link Engram#retrieve} (limit 10, 512-token budget)
+ * [--embed-threads=N] [--reuse] [--corpus=english|letters]}: latency of {@link Engram#retrieve} (limit 10, 512-token budget)
  * for one user holding 1k / 10k (/ 100k without --quick) memories, with the query embedded inside
  * the call and with a precomputed query vector, single thread and while another thread ingests
  * into the same user; the query embedding alone ({@code queryembed}: the suite's queries and
@@ -40,7 +40,10 @@ import org.HdrHistogram.Histogram;
  * ingestions to them, and ingest-to-retrievable latency (an ingestion applied, i.e. extracted,
  * embedded, reconciled and written). Memories are synthetic (Zipf words, random unit vectors: the
  * costs of real ones, not their geometry), bulk-loaded through the store with their indexes
- * checkpointed.
+ * checkpointed. Their words, and the queries', are Zipf-drawn from 2,000 English words (one
+ * word piece each, as real text; {@code --corpus=english}, the default) or from 2,000 generated
+ * letter strings ({@code --corpus=letters}: several word pieces per word, so queries of ≈ 27
+ * tokens instead of ≈ 8, and no stop words; the suite's corpus before session 4).
  *
  * <p>{@code --sizes} replaces the user sizes, {@code --cells} picks the measurements (default all),
  * {@code --embed-threads} sets the embedder's intra-op threads (default: the embedder's default).
@@ -65,6 +68,11 @@ public final class RetrieveSuite {
                 throw new IllegalArgumentException("--cells: unknown cell '" + c + "' (embed, noembed, concurrent, ingest, queryembed, bm25)");
             }
         }
+        String corpusArg = option(args, "--corpus");
+        corpus = corpusArg == null ? "english" : corpusArg;
+        if (!Set.of("english", "letters").contains(corpus)) {
+            throw new IllegalArgumentException("--corpus: english or letters, got '" + corpus + "'");
+        }
         if (cells.contains("bm25")) {
             if (cells.size() > 1) throw new IllegalArgumentException("--cells: bm25 runs alone");
             for (int n : sizes) bm25(n);
@@ -73,8 +81,8 @@ public final class RetrieveSuite {
         boolean reuse = List.of(args).contains("--reuse");
         int queries = quick ? 300 : 1_000;
         Path root = Files.createTempDirectory("engram-retrieve-bench-");
-        System.out.printf(Locale.ROOT, "retrieve suite: %s, sizes %s, %d queries per cell, data in %s%n",
-                quick ? "quick" : "full", Arrays.toString(sizes), queries, root);
+        System.out.printf(Locale.ROOT, "retrieve suite: %s, sizes %s, %d queries per cell, %s corpus, data in %s%n",
+                quick ? "quick" : "full", Arrays.toString(sizes), queries, corpus, root);
         double lastEmbed = 0, lastNoEmbed = 0;
         String threadArg = option(args, "--embed-threads");
         EmbedderOptions embedderOptions = threadArg == null ? EmbedderOptions.defaults()
@@ -88,7 +96,7 @@ public final class RetrieveSuite {
                 UserId user = UserId.of("bench-user");
                 long t0 = System.nanoTime();
                 if (reuse) {
-                    Path cached = BenchEnv.cacheDir().resolve("retrieve").resolve("u" + n);
+                    Path cached = BenchEnv.cacheDir().resolve("retrieve").resolve(corpus.equals("letters") ? "u" + n : "u" + n + "-" + corpus);
                     if (!Files.exists(cached.resolve(COMPLETE))) {
                         deleteTree(cached);
                         load(cached, user, n);
@@ -103,7 +111,7 @@ public final class RetrieveSuite {
                     System.out.printf(Locale.ROOT, "# loaded %d memories in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
                 }
                 try (Engram e = Engram.builder(dir).embedder(embedder).open()) {
-                    MemoryGenerator words = new MemoryGenerator(99);
+                    MemoryGenerator words = generator(99);
                     List<String> qs = new ArrayList<>();
                     for (int i = 0; i < queries; i++) qs.add(words.text(3, 8));
                     List<float[]> qv = qs.stream().map(embedder::embedQuery).toList();
@@ -114,7 +122,7 @@ public final class RetrieveSuite {
                     AtomicBoolean stop = new AtomicBoolean();
                     AtomicLong ingested = new AtomicLong();
                     Thread writer = !cells.contains("concurrent") ? null : Thread.ofPlatform().start(() -> {
-                        MemoryGenerator g = new MemoryGenerator(7);
+                        MemoryGenerator g = generator(7);
                         while (!stop.get()) {
                             e.ingest(IngestRequest.of(user, "bench", List.of(Message.user("I like " + g.text(2, 6) + "."))));
                             ingested.incrementAndGet();
@@ -140,7 +148,7 @@ public final class RetrieveSuite {
             Path dir = root.resolve("ingest");
             double ackP99 = Double.NaN;
             if (cells.contains("ingest")) try (Engram e = Engram.builder(dir).embedder(embedder).durability(Durability.SYNC).open()) {
-                MemoryGenerator g = new MemoryGenerator(5);
+                MemoryGenerator g = generator(5);
                 // A user's first ingestion also creates the user (directory, files, fsyncs): its own row.
                 Timing first = measure(50, i -> e.ingest(IngestRequest.of(UserId.of("a" + i), "s", List.of(Message.user("warm up " + i)))));
                 Timing ack = measure(queries, i -> e.ingest(IngestRequest.of(UserId.of("a" + (i % 50)), "s",
@@ -168,14 +176,14 @@ public final class RetrieveSuite {
     private static void bm25(int n) {
         try (TextAnalyzer analyzer = new TextAnalyzer()) {
             var index = new dev.engram.internal.lexical.LexicalIndex(analyzer);
-            MemoryGenerator g = new MemoryGenerator(n);
+            MemoryGenerator g = generator(n);
             UserId user = UserId.of("bench-user");
             for (int i = 0; i < n; i++) {
                 index.add(i, g.memory(user).content());
                 g.embedding(); // keep the generator's sequence that of the loaded users
             }
             org.roaringbitmap.RoaringBitmap accept = index.liveDocs();
-            MemoryGenerator qg = new MemoryGenerator(99);
+            MemoryGenerator qg = generator(99);
             List<String> qs = new ArrayList<>();
             for (int i = 0; i < 300; i++) qs.add(qg.text(3, 8));
             long checksum = 0;
@@ -218,11 +226,11 @@ public final class RetrieveSuite {
      * letter strings: several word pieces per word) and for English questions, with their token counts.
      */
     private static void queryEmbedding(OnnxEmbedder embedder, int queries) {
-        MemoryGenerator words = new MemoryGenerator(99);
+        MemoryGenerator words = generator(99);
         List<String> synthetic = new ArrayList<>();
         for (int i = 0; i < queries; i++) synthetic.add(words.text(3, 8));
         var tokenizer = dev.engram.extraction.internal.embed.OnnxModel.loadTokenizer(embedder.model());
-        for (var set : List.of(java.util.Map.entry("embed only, synthetic", synthetic),
+        for (var set : List.of(java.util.Map.entry("embed only, " + corpus + " words", synthetic),
                 java.util.Map.entry("embed only, English", englishQuestions(queries, 3)))) {
             List<String> qs = set.getValue();
             int[] tokens = qs.stream().mapToInt(q -> tokenizer.encode(q, embedder.model().maxTokens()).length).sorted().toArray();
@@ -235,6 +243,13 @@ public final class RetrieveSuite {
             System.out.printf(Locale.ROOT, "#   %s: tokens per query median %d (min %d, max %d)%n", set.getKey(), tokens[tokens.length / 2],
                     tokens[0], tokens[tokens.length - 1]);
         }
+    }
+
+    /** {@code --corpus}: {@code english} (default; {@link MemoryGenerator#english}) or {@code letters} (generated words, several word pieces each). */
+    private static String corpus = "english";
+
+    private static MemoryGenerator generator(long seed) {
+        return corpus.equals("letters") ? new MemoryGenerator(seed) : MemoryGenerator.english(seed);
     }
 
     private static String option(String[] args, String name) {
@@ -267,7 +282,7 @@ public final class RetrieveSuite {
 
     /** Bulk-loads {@code n} synthetic memories through the store, 100 per WAL record, and checkpoints the user's indexes. */
     private static void load(Path dir, UserId user, int n) throws Exception {
-        MemoryGenerator g = new MemoryGenerator(n);
+        MemoryGenerator g = generator(n);
         try (TextAnalyzer analyzer = new TextAnalyzer();
              MemoryStore store = MemoryStore.open(dir, analyzer, MemoryStore.Options.defaults().withDurability(Durability.NONE),
                      MemoryStore.EventSink.NONE)) {

@@ -15,7 +15,7 @@ import java.util.TreeSet;
 
 /**
  * Seeded memories that look like what extraction produces: 6-30 words drawn Zipf-like from a
- * 2,000-word generated vocabulary, a type, 0-3 of 24 categories, importance, a source (session,
+ * 2,000-word vocabulary (generated letter strings, or English words with {@link #english}), a type, 0-3 of 24 categories, importance, a source (session,
  * turns, extractor, model), one or two metadata entries, and a 384-d unit embedding (random
  * direction: realistic in size and cost, not in geometry). Not thread-safe; one per thread.
  */
@@ -34,9 +34,35 @@ public final class MemoryGenerator {
     private long clock;
 
     public MemoryGenerator(long seed) {
+        this(seed, LETTERS);
+    }
+
+    /**
+     * Draws from an English vocabulary instead: the 2,000 first whole words of lowercase letters in
+     * the default embedding model's WordPiece vocabulary (BERT's vocabulary lists whole words
+     * roughly by corpus frequency: "the", "of", "and", "in", …), so the Zipf ranks follow English
+     * and a word is one token to the embedder, as in real text. The letter vocabulary's words split
+     * into several word pieces each (a 5-word query ≈ 20 tokens; English ≈ 7).
+     */
+    public static MemoryGenerator english(long seed) {
+        return new MemoryGenerator(seed, EnglishWords.FIRST_2000);
+    }
+
+    private MemoryGenerator(long seed, String[] words) {
         random = new Random(seed);
         ids = new MemoryId.Generator(new Random(seed ^ 0x5DEECE66DL));
-        vocabulary = new String[2000];
+        vocabulary = words;
+        cumulative = new double[vocabulary.length];
+        double sum = 0;
+        for (int i = 0; i < vocabulary.length; i++) cumulative[i] = sum += 1.0 / (i + 1);
+        for (int i = 0; i < vocabulary.length; i++) cumulative[i] /= sum;
+    }
+
+    /** The generated vocabulary of the default constructor: 2,000 random letter strings of 2-10 letters. */
+    private static final String[] LETTERS = letters();
+
+    private static String[] letters() {
+        String[] vocabulary = new String[2000];
         String letters = "abcdefghijklmnopqrstuvwxyz";
         Random words = new Random(7); // the same vocabulary for every seed
         for (int i = 0; i < vocabulary.length; i++) {
@@ -45,10 +71,34 @@ public final class MemoryGenerator {
             for (int j = 0; j < n; j++) sb.append(letters.charAt(words.nextInt(letters.length())));
             vocabulary[i] = sb.toString();
         }
-        cumulative = new double[vocabulary.length];
-        double sum = 0;
-        for (int i = 0; i < vocabulary.length; i++) cumulative[i] = sum += 1.0 / (i + 1);
-        for (int i = 0; i < vocabulary.length; i++) cumulative[i] /= sum;
+        return vocabulary;
+    }
+
+    /** Loaded on first use of {@link #english}. */
+    private static final class EnglishWords {
+        static final String[] FIRST_2000 = load(2000);
+
+        private static String[] load(int count) {
+            String resource = dev.engram.extraction.embed.EmbeddingModel.defaultModel().tokenizerResource();
+            try (java.io.InputStream in = MemoryGenerator.class.getClassLoader().getResourceAsStream(resource)) {
+                if (in == null) throw new IllegalStateException("tokenizer resource " + resource + " not on the classpath");
+                var vocab = new com.fasterxml.jackson.databind.ObjectMapper().readTree(in).path("model").path("vocab");
+                String[] byId = new String[vocab.size()];
+                vocab.properties().forEach(e -> {
+                    int id = e.getValue().asInt();
+                    if (id >= 0 && id < byId.length) byId[id] = e.getKey();
+                });
+                java.util.List<String> out = new java.util.ArrayList<>(count);
+                for (String w : byId) {
+                    if (w != null && w.length() >= 2 && w.chars().allMatch(c -> c >= 'a' && c <= 'z')) out.add(w);
+                    if (out.size() == count) break;
+                }
+                if (out.size() < count) throw new IllegalStateException("only " + out.size() + " whole words in " + resource);
+                return out.toArray(String[]::new);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
     }
 
     public String text(int minWords, int maxWords) {
