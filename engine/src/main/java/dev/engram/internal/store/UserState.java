@@ -18,6 +18,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import org.roaringbitmap.RoaringBitmap;
 import java.util.Optional;
 import java.util.Set;
 
@@ -320,6 +321,39 @@ final class UserState {
     }
 
     /** The vector ordinal of a document ordinal, or -1 if that version has no embedding. */
+    /** The last answer of {@link #vectorCandidates}, valid while nothing changed (same records, same bitmaps). */
+    private record VectorFilter(long records, AttributeBitmaps bitmaps, RoaringBitmap accept, RoaringBitmap vectors) {}
+
+    private volatile VectorFilter vectorFilter;
+
+    /**
+     * The vector ordinals of the current, untombstoned documents in {@code accept} (null: all
+     * of them) that have an embedding: the filter a vector search runs under. Mapping document
+     * ordinals to vector ordinals walks every accepted document (≈ 0.5 ms at 100k), so the last
+     * answer is kept and returned again (the same instance: callers must not modify it) while no
+     * record was applied and the accept set is equal — the common case of many queries with the
+     * same filters. Safe for concurrent readers (the user store's read lock excludes writers): a
+     * race computes the same answer twice.
+     */
+    RoaringBitmap vectorCandidates(RoaringBitmap accept) {
+        VectorFilter f = vectorFilter;
+        if (f != null && f.records == records && f.bitmaps == bitmaps && java.util.Objects.equals(f.accept, accept)) return f.vectors;
+        RoaringBitmap docs = RoaringBitmap.andNot(bitmaps.current(), bitmaps.tombstones());
+        if (accept != null) docs.and(accept);
+        // Collected, then added in one call: per-value add() is several times slower on 100k users.
+        int[] out = new int[docs.getCardinality()];
+        int count = 0;
+        for (org.roaringbitmap.PeekableIntIterator it = docs.getIntIterator(); it.hasNext(); ) {
+            int v = vectorOf(it.next());
+            if (v >= 0) out[count++] = v;
+        }
+        RoaringBitmap vectors = new RoaringBitmap();
+        vectors.addN(out, 0, count);
+        vectors.runOptimize();
+        vectorFilter = new VectorFilter(records, bitmaps, accept == null ? null : accept.clone(), vectors);
+        return vectors;
+    }
+
     int vectorOf(int ordinal) {
         return ordinal >= 0 && ordinal < byOrdinal.size() ? vectorOf[ordinal] : -1;
     }

@@ -29,7 +29,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Function;
-import org.roaringbitmap.PeekableIntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -570,17 +569,7 @@ public final class UserStore implements AutoCloseable {
         if (k < 1) throw new IllegalArgumentException("k must be >= 1, got " + k);
         UserState.checkEmbedding(query, options.vectors().dimension(), false);
         return read(s -> {
-            RoaringBitmap docs = RoaringBitmap.andNot(s.bitmaps().current(), s.bitmaps().tombstones());
-            if (accept != null) docs.and(accept);
-            // Collected, then added in one call: per-value add() is several times slower on 100k users.
-            int[] vectors = new int[docs.getCardinality()];
-            int count = 0;
-            for (PeekableIntIterator it = docs.getIntIterator(); it.hasNext(); ) {
-                int v = s.vectorOf(it.next());
-                if (v >= 0) vectors[count++] = v;
-            }
-            RoaringBitmap candidates = new RoaringBitmap();
-            candidates.addN(vectors, 0, count);
+            RoaringBitmap candidates = s.vectorCandidates(accept);
             List<Hit> hits = new ArrayList<>();
             if (candidates.isEmpty()) return hits;
             SearchResults r = s.vectorIndex().search(query, k, SearchOptions.defaults().withFilter(candidates));
