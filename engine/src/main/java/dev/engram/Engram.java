@@ -82,6 +82,7 @@ public final class Engram implements AutoCloseable {
     private final StoreAccess store;
     private final Pipeline pipeline;
     private final Retriever retriever;
+    private final dev.engram.internal.retrieval.QueryEmbeddings queryEmbeddings;
     private final Embedder embedder;
     private final boolean ownsEmbedder;
     private final Extractor extractor;
@@ -204,6 +205,7 @@ public final class Engram implements AutoCloseable {
         this.embedder = embedder;
         this.ownsEmbedder = ownsEmbedder;
         this.extractor = options.extractor() != null ? options.extractor() : new RuleBasedExtractor();
+        this.queryEmbeddings = new dev.engram.internal.retrieval.QueryEmbeddings(embedder, Runtime.getRuntime().availableProcessors());
         this.retriever = new Retriever(RetrievalConfig.defaults()
                 .withWeights(options.vectorWeight(), 1 - options.vectorWeight())
                 .withRecency(options.recencyWeight(), options.recencyHalfLife())
@@ -345,7 +347,8 @@ public final class Engram implements AutoCloseable {
         UserId user = request.user();
         if (request.consistency() == RetrieveRequest.Consistency.SESSION) awaitSession(user);
         if (!exists(user)) return new Retrieval(List.of(), 0);
-        float[] query = queryEmbedding != null ? queryEmbedding : embedder.embedQuery(request.query());
+        // The engine's embedding runs beside the lexical side of the search (QueryEmbeddings).
+        java.util.function.Supplier<float[]> query = queryEmbedding != null ? () -> queryEmbedding : queryEmbeddings.start(request.query());
         Filters filters = Filters.none().withTypes(request.types()).withCategories(request.categories())
                 .withMetadata(request.metadata()).withIncludeSuperseded(request.includeSuperseded() || request.asOf() != null)
                 .withIncludeArchived(request.includeArchived()).withIncludeExpired(request.includeExpired());
@@ -353,7 +356,7 @@ public final class Engram implements AutoCloseable {
                 .withTokenBudget(request.tokenBudget() > 0 ? request.tokenBudget() : null)
                 .withFilters(filters).withAsOf(request.asOf()).withMmr(request.diversify());
         try {
-            RetrievalResult r = store.read(user, s -> retriever.retrieve(s, q, query));
+            RetrievalResult r = store.read(user, s -> retriever.retrievePending(s, q, query));
             access.record(user, r.memories().stream().map(m -> m.memory().id()).toList(), options.clock().millis());
             List<RetrievedMemory> out = new ArrayList<>(r.memories().size());
             for (ScoredMemory m : r.memories()) {
@@ -1038,6 +1041,7 @@ public final class Engram implements AutoCloseable {
         pipeline.close();
         stopSweeper();
         background.shutdownNow();
+        queryEmbeddings.close();
         flushAccess();
         try {
             store.close();

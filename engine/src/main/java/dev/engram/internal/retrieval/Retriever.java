@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Supplier;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
@@ -52,6 +53,15 @@ public final class Retriever {
      * only); otherwise it must have the store's dimension ({@link dev.engram.memory.ValidationException} if not).
      */
     public RetrievalResult retrieve(UserStore store, RetrievalQuery query, float[] queryVector) {
+        return retrievePending(store, query, queryVector == null ? null : () -> queryVector);
+    }
+
+    /**
+     * As {@link #retrieve(UserStore, RetrievalQuery, float[])}, with the query vector asked for
+     * only after the lexical side has run ({@code null}: lexical only), so that a vector still
+     * being computed ({@link QueryEmbeddings}) overlaps with the BM25 search.
+     */
+    public RetrievalResult retrievePending(UserStore store, RetrievalQuery query, Supplier<float[]> vector) {
         Objects.requireNonNull(store, "store");
         Objects.requireNonNull(query, "query");
         RoaringBitmap accept = store.withBitmaps(b -> CandidateFilter.acceptSet(b, query));
@@ -62,8 +72,9 @@ public final class Retriever {
         pool = (int) Math.min(pool, accept.getLongCardinality()); // a huge limit must not size the searches' heaps
         String lexicalText = QueryWords.strip(query.text(), config.queryStopWords());
         boolean lexicalSide = !lexicalText.isBlank();
-        boolean vectorSide = queryVector != null;
         List<UserStore.Hit> lexHits = lexicalSide ? store.searchLexical(lexicalText, pool, accept) : List.of();
+        float[] queryVector = vector == null ? null : vector.get();
+        boolean vectorSide = queryVector != null;
         List<UserStore.Hit> vecHits = vectorSide ? store.vectorSearch(queryVector, pool, accept) : List.of();
 
         Map<Integer, Candidate> byOrdinal = new LinkedHashMap<>();
