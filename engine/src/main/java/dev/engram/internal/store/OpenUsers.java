@@ -15,8 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * first {@link #acquire} and pinned until {@link #release}; releasing may evict least recently
  * used unpinned users until the sum is within the bound again. Eviction flushes the user (its
  * records are in the WAL already, so this only shortens the next recovery) and closes it,
- * releasing its vector index's off-heap memory. A pinned user is never evicted, so the sum can
- * exceed the bound by the users in use. A user being evicted cannot be reopened until its close
+ * releasing its vector index's off-heap memory. A pinned user is never evicted, nor the user
+ * whose release triggers the eviction, so the sum can exceed the bound by the users in use and
+ * the last one used: one user larger than the whole bound stays open while it is the one in use,
+ * instead of being closed and reopened at every call (which rebuilt its indexes each time). A user being evicted cannot be reopened until its close
  * finished (two stores never share a directory).
  *
  * <p>Each {@link Handle} carries the user's write lock: the memory store holds it from a write's
@@ -168,18 +170,19 @@ final class OpenUsers {
             resident += b - h.bytes;
             h.bytes = b;
             h.pins--;
-            victims = pickVictims();
+            victims = pickVictims(h);
             notifyAll(); // a purge may wait for the last pin
         }
         for (Handle v : victims) close(v, true);
     }
 
-    private List<Handle> pickVictims() {
+    /** Least recently used first; never {@code released}, the user just used (see the class comment). */
+    private List<Handle> pickVictims(Handle released) {
         List<Handle> victims = new ArrayList<>();
         if (resident <= maxBytes) return victims;
         for (Handle h : handles.values()) { // least recently used first
             if (resident <= maxBytes) break;
-            if (h.state == State.OPEN && h.pins == 0) {
+            if (h.state == State.OPEN && h.pins == 0 && h != released) {
                 h.state = State.CLOSING;
                 resident -= h.bytes;
                 victims.add(h);

@@ -96,6 +96,9 @@ public final class UserStore implements AutoCloseable {
     // Block ciphers of this user's files (crypto-shredding); FileCiphers.NONE: unencrypted.
     private final FileCiphers ciphers;
     private boolean indexesRebuilt;
+    // Records the persisted index files cover (the least of the lexical/bitmap and vector files'):
+    // close() persists the indexes again when the state is CLOSE_CHECKPOINT_RECORDS ahead of it.
+    private long indexesCovered;
     private boolean vectorsRebuilt;
     // The unsealed segment being appended to; null until the first flush after open resumes the manifest's
     // unsealed last segment (resumeActive), or when the next flush starts a new one.
@@ -186,6 +189,7 @@ public final class UserStore implements AutoCloseable {
         indexesRebuilt = loaded.isEmpty();
         long covered = loaded.map(UserFiles.LoadedIndexes::covered).orElse(0L);
         vectorsRebuilt = vectors.isEmpty();
+        indexesCovered = Math.min(covered, vectorsCovered);
         for (SegmentRecord r : records) state.apply(r, state.records() >= covered, state.records() >= vectorsCovered);
     }
 
@@ -404,28 +408,42 @@ public final class UserStore implements AutoCloseable {
     public void checkpointIndexes() throws IOException {
         lock.writeLock().lock();
         try {
-            ensureWritable();
-            flushLocked();
-            try {
-                prepareForWrite();
-                List<UserManifest.Entry> kept = new ArrayList<>();
-                List<String> old = new ArrayList<>();
-                for (UserManifest.Entry e : manifest.files()) {
-                    if (e.kind() == FileKind.LEXICAL || e.kind() == FileKind.BITMAPS || e.kind() == FileKind.VECTORS) {
-                        old.add(e.name());
-                    } else {
-                        kept.add(e);
-                    }
-                }
-                kept.addAll(writeIndexes(state, 0));
-                dir.syncDirectory();
-                installManifest(manifest.next(kept, 3));
-                deleteAll(old);
-            } catch (IOException | RuntimeException e) {
-                throw fail(e);
-            }
+            checkpointIndexesLocked();
         } finally {
             lock.writeLock().unlock();
+        }
+    }
+
+    /**
+     * How many records the state may be ahead of the persisted index files when the user is
+     * closed (evicted from the open-users cache, or the store closes) before {@link #close()}
+     * persists them again. Without this a user that only grows — compaction, which also writes
+     * them, runs after deletions — rebuilt every index at every cold open, the HNSW graph of every
+     * vector included (minutes at 100k memories).
+     */
+    static final long CLOSE_CHECKPOINT_RECORDS = 2_000;
+
+    private void checkpointIndexesLocked() throws IOException {
+        ensureWritable();
+        flushLocked();
+        try {
+            prepareForWrite();
+            List<UserManifest.Entry> kept = new ArrayList<>();
+            List<String> old = new ArrayList<>();
+            for (UserManifest.Entry e : manifest.files()) {
+                if (e.kind() == FileKind.LEXICAL || e.kind() == FileKind.BITMAPS || e.kind() == FileKind.VECTORS) {
+                    old.add(e.name());
+                } else {
+                    kept.add(e);
+                }
+            }
+            kept.addAll(writeIndexes(state, 0));
+            dir.syncDirectory();
+            installManifest(manifest.next(kept, 3));
+            deleteAll(old);
+            indexesCovered = state.records();
+        } catch (IOException | RuntimeException e) {
+            throw fail(e);
         }
     }
 
@@ -503,6 +521,7 @@ public final class UserStore implements AutoCloseable {
                     installManifest(manifest.next(newFiles, 4));
                     UserState previous = state;
                     state = next;
+                    indexesCovered = next.records();
                     swapped = true;
                     previous.closeVectors();
                     deleteAll(old);
@@ -712,7 +731,8 @@ public final class UserStore implements AutoCloseable {
             IOException first = null;
             if (failure == null) {
                 try {
-                    flushLocked();
+                    if (state.records() - indexesCovered >= CLOSE_CHECKPOINT_RECORDS) checkpointIndexesLocked(); // flushes too
+                    else flushLocked();
                 } catch (IOException e) {
                     first = e;
                 }

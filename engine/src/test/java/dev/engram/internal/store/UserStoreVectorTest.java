@@ -178,6 +178,34 @@ class UserStoreVectorTest {
         }
     }
 
+    @Test
+    void closePersistsTheIndexesWhenTheyAreFarBehind(@TempDir Path path) throws Exception {
+        Storage root = FileStorage.open(path);
+        TestRandom random = new TestRandom(3);
+        RandomMemories gen = new RandomMemories(random);
+        UserId user = UserId.of("grows");
+        int few = (int) UserStore.CLOSE_CHECKPOINT_RECORDS / 2;
+        try (UserStore s = UserStore.open(root, user, A, OPTIONS)) {
+            for (int i = 0; i < few; i++) s.put(fresh(gen, user), unit(random));
+        }
+        try (UserStore s = UserStore.open(root, user, A, OPTIONS)) {
+            assertTrue(s.indexesRebuiltOnOpen() && s.vectorsRebuiltOnOpen(), "fewer records than the threshold: not persisted at close");
+            for (int i = few; i < UserStore.CLOSE_CHECKPOINT_RECORDS; i++) s.put(fresh(gen, user), unit(random));
+        }
+        Model model = new Model();
+        try (UserStore s = UserStore.open(root, user, A, OPTIONS)) {
+            assertFalse(s.indexesRebuiltOnOpen(), "the lexical index and bitmaps were persisted at close");
+            assertFalse(s.vectorsRebuiltOnOpen(), "the vector index was persisted at close");
+            assertTrue(s.derivedStateMatchesRebuild());
+            for (MemoryId id : s.liveIds()) {
+                model.current.put(id, s.history(id).getLast());
+                model.vector.put(id, s.embedding(s.currentOrdinal(id)));
+            }
+            assertEquals(UserStore.CLOSE_CHECKPOINT_RECORDS, model.current.size());
+            model.check(s, random);
+        }
+    }
+
     private static Path only(Path dir, String suffix) throws Exception {
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> found = files.filter(p -> p.toString().endsWith(suffix)).toList();
