@@ -389,6 +389,7 @@ public final class Pipeline implements AutoCloseable {
     // ---------------------------------------------------------------- workers
 
     private void work() {
+        if (!BackgroundPriority.lowerCurrentThread()) LOG.log(System.Logger.Level.DEBUG, "pipeline worker runs at normal CPU priority");
         while (true) {
             UserId user;
             Ingestion in;
