@@ -1,34 +1,68 @@
 package dev.engram.internal.lexical;
 
+import java.util.Arrays;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
- * Document-at-a-time BM25 top-k over {@link PostingList}s with block-max MaxScore pruning.
+ * BM25 top-k over {@link PostingList}s, window by window of ordinals, with block-max MaxScore
+ * pruning.
  *
- * <p>Ordinals are visited in ascending order, a window of {@value #WINDOW} ordinals at a time.
- * Once the top-k heap is full, each window starts by bounding every term's contribution inside it
- * (the largest {@code qtf · termScore(idf, block max tf, block min length)} over the term's blocks
- * that overlap the window), sorting the terms by that bound and splitting them: the
- * <em>non-essential</em> terms are the longest prefix whose bounds together cannot lift a document
- * above the heap's weakest score. If every term is non-essential the window is skipped whole.
- * Otherwise only the essential terms' postings are walked; each document found gets its partial
- * score, and only if that plus the non-essential bounds can still beat the heap are the
- * non-essential lists probed (by galloping), most valuable first, re-checking the bound after each.
+ * <p>Windows of {@value #WINDOW} ordinals are visited in ascending order. Once the top-k heap is
+ * full, a window starts by bounding every term's contribution inside it ({@code qtf ·
+ * termScore(idf, largest tf, shortest length)} over the term's blocks that overlap the window),
+ * sorting the terms by that bound and splitting them: the <em>non-essential</em> terms are the
+ * longest prefix whose bounds together cannot lift a document above the heap's weakest score. If
+ * every term is non-essential the window is skipped whole. Otherwise:
+ * <ol>
+ *   <li>the essential terms' postings in the window are walked term at a time, accumulating each
+ *       document's partial score (only a document holding an essential term can enter the top k);
+ *   <li>the non-essential terms follow, most valuable first: after each, the candidates whose
+ *       partial score plus the bounds of the terms still to come cannot beat the heap are dropped,
+ *       and the next term is either walked over the window (when candidates are dense) or probed
+ *       by galloping for each remaining candidate (when they are few);
+ *   <li>the survivors, in ordinal order, pass the {@code accept} filter and are scored exactly.
+ * </ol>
  *
- * <p>A document that survives is scored exactly: its terms summed in query order from the tfs
- * just read, the same expression and order as an exhaustive scorer, so scores are bit for bit
- * those of scoring every posting. Documents arrive by ascending ordinal, so one that only ties the
- * weakest kept score never displaces it (ties go to the lower ordinal). Pruning compares bounds
- * with {@link #above} (a relative margin of 1e-9) against rounding between summation orders and
- * in the bounds themselves.
+ * <p>Exact scores sum a document's terms in query order from the tfs read in the window — the same
+ * expression and order as an exhaustive scorer — so scores are bit for bit those of scoring every
+ * posting. Survivors arrive by ascending ordinal, so one that only ties the weakest kept score
+ * never displaces it (ties go to the lower ordinal), and dropping a document whose bound is below
+ * the weakest kept score is safe. Bounds are compared through {@link #above} (a relative margin of
+ * 1e-9) against rounding between summation orders and in the bounds themselves; block bounds may
+ * be stale after removals ({@link PostingList}), never too low.
  *
- * <p>Stateless; thread-safe as long as no writer changes the lists during a search.
+ * <p>One instance per search; not thread-safe. The lists must not change during the search.
  */
 final class BlockMaxScorer {
-    /** Ordinals per window: the span over which block bounds are combined and terms re-split. */
-    static final int WINDOW = 1024;
+    /** Ordinals per window (a multiple of 64): the span over which block bounds are combined and terms re-split. */
+    static int WINDOW = 1024;
+    /** Walk a non-essential term over the window rather than probe when it has fewer than this many postings per candidate. */
+    static int WALK_RATIO = 8;
+    /** Term-score table rows: tf values 1 .. TABLE_TF - 1 (larger tfs are computed). */
+    private static final int TABLE_TF = 16;
 
-    private BlockMaxScorer() {}
+    static long[] STATS = new long[6]; // TEMP: read, probedDocs, exact, windows, skippedWindows, essentialSum
+    static boolean TABLE = false; // TEMP
+
+    private final PostingList[] lists;
+    private final int[] qtf;
+    private final double[] idf;
+    private final double avgdl;
+    private final int[] lengths;
+    private final int m;
+    private final int maxTableLength;
+    private final double[][][] table; // [term][tf][length], rows filled on first use
+
+    private BlockMaxScorer(PostingList[] lists, int[] qtf, double[] idf, double avgdl, int[] lengths) {
+        this.lists = lists;
+        this.qtf = qtf;
+        this.idf = idf;
+        this.avgdl = avgdl;
+        this.lengths = lengths;
+        this.m = lists.length;
+        this.maxTableLength = (int) Math.min(1024, Math.max(64, 3 * avgdl));
+        this.table = new double[m][TABLE_TF][];
+    }
 
     /**
      * Offers every document that can make the top {@code k} to {@code top}. {@code lists},
@@ -37,108 +71,181 @@ final class BlockMaxScorer {
      */
     static void search(PostingList[] lists, int[] qtf, double[] idf, double avgdl, int[] lengths, RoaringBitmap accept,
             TopK top, boolean[] skipped) {
-        int m = lists.length;
+        new BlockMaxScorer(lists, qtf, idf, avgdl, lengths).run(accept, top, skipped);
+    }
+
+    /** {@code qtf · termScore} of term {@code t} for a document of {@code length} holding it {@code tf} times. */
+    private double termScore(int t, int tf, int length) {
+        if (!TABLE || tf >= TABLE_TF || length > maxTableLength) return qtf[t] * Bm25.termScore(idf[t], tf, length, avgdl);
+        double[] row = table[t][tf];
+        if (row == null) {
+            row = table[t][tf] = new double[maxTableLength + 1];
+            for (int l = 0; l <= maxTableLength; l++) row[l] = qtf[t] * Bm25.termScore(idf[t], tf, l, avgdl);
+        }
+        return row[length];
+    }
+
+    private void run(RoaringBitmap accept, TopK top, boolean[] skipped) {
+        int window = WINDOW;
         int[] pos = new int[m];
-        int[] tfAt = new int[m]; // tf of each term in the current document, 0: absent
         double[] bound = new double[m];
         long[] keys = new long[m];
         int[] order = new int[m];
         double[] prefix = new double[m + 1]; // prefix[j]: sum of the bounds of order[0..j)
+        double[] acc = new double[window]; // partial score of each ordinal of the window
+        long[] candidates = new long[window >>> 6]; // the window's ordinals that may still enter the top k
+        // Per term and window offset: (ordinal << 32 | tf) of the last posting read there. The
+        // ordinal stamp tells a current entry from an earlier window's, so nothing is cleared.
+        long[][] read = new long[m][];
         while (true) {
             int w0 = Integer.MAX_VALUE;
             for (int t = 0; t < m; t++) if (pos[t] < lists[t].size) w0 = Math.min(w0, lists[t].docs[pos[t]]);
             if (w0 == Integer.MAX_VALUE) break;
-            int w1 = w0 + WINDOW; // ordinals are below 2^28: no overflow
+            int w1 = w0 + window; // ordinals are below 2^28: no overflow
             int essentialFrom = 0;
+            STATS[3]++;
             if (top.full()) {
                 for (int t = 0; t < m; t++) {
-                    bound[t] = windowBound(lists[t], pos[t], w1, qtf[t], idf[t], avgdl);
+                    bound[t] = windowBound(t, pos[t], w1);
                     // Positive doubles order as their float bits; the order only steers the split.
                     keys[t] = (long) Float.floatToIntBits((float) bound[t]) << 32 | t;
                 }
-                java.util.Arrays.sort(keys);
+                Arrays.sort(keys);
                 for (int j = 0; j < m; j++) {
                     order[j] = (int) keys[j];
                     prefix[j + 1] = prefix[j] + bound[order[j]];
                 }
                 double theta = top.threshold();
-                while (essentialFrom < m && above(prefix[essentialFrom + 1]) <= theta) essentialFrom++;
-                for (int j = 0; j < essentialFrom; j++) {
-                    int t = order[j];
-                    if (pos[t] < lists[t].size && lists[t].docs[pos[t]] < w1) skipped[t] = true;
-                }
+                while (essentialFrom < m && above(prefix[essentialFrom + 1]) < theta) essentialFrom++;
+                STATS[5] += m - essentialFrom;
                 if (essentialFrom == m) { // nothing in this window can enter the top k
-                    for (int t = 0; t < m; t++) pos[t] = lists[t].advance(pos[t], w1);
+                    STATS[4]++;
+                    for (int t = 0; t < m; t++) {
+                        int p = lists[t].advance(pos[t], w1);
+                        if (p > pos[t]) skipped[t] = true;
+                        pos[t] = p;
+                    }
                     continue;
                 }
             } else {
                 for (int j = 0; j < m; j++) order[j] = j;
             }
-            while (true) {
-                int doc = w1;
-                for (int j = essentialFrom; j < m; j++) {
-                    int t = order[j];
-                    if (pos[t] < lists[t].size && lists[t].docs[pos[t]] < doc) doc = lists[t].docs[pos[t]];
+            // 1. The essential terms, term at a time over the window.
+            for (int j = essentialFrom; j < m; j++) {
+                int t = order[j];
+                PostingList l = lists[t];
+                int[] docs = l.docs;
+                int[] tfs = l.tfs;
+                long[] row = read[t];
+                if (row == null) row = read[t] = new long[window];
+                int p = pos[t];
+                for (int size = l.size; p < size; p++) {
+                    int doc = docs[p];
+                    if (doc >= w1) break;
+                    int tf = tfs[p];
+                    if (tf == 0) continue; // a tombstone
+                    int at = doc - w0;
+                    row[at] = (long) doc << 32 | tf;
+                    acc[at] += termScore(t, tf, lengths[doc]);
+                    candidates[at >>> 6] |= 1L << at;
                 }
-                if (doc >= w1) break;
-                int length = lengths[doc];
-                double partial = 0;
-                for (int j = essentialFrom; j < m; j++) {
-                    int t = order[j];
-                    PostingList l = lists[t];
-                    if (pos[t] < l.size && l.docs[pos[t]] == doc) {
-                        int tf = l.tfs[pos[t]++];
-                        if (tf > 0) { // 0: a tombstone
-                            tfAt[t] = tf;
-                            partial += qtf[t] * Bm25.termScore(idf[t], tf, length, avgdl);
+                STATS[0] += p - pos[t];
+                pos[t] = p;
+            }
+            // 2. The non-essential terms, most valuable first, while candidates remain.
+            int left = drop(candidates, acc, prefix[essentialFrom], top.threshold());
+            for (int j = essentialFrom - 1; j >= 0; j--) {
+                int t = order[j];
+                PostingList l = lists[t];
+                int end = l.advance(pos[t], w1);
+                if (left == 0) {
+                    if (end > pos[t]) skipped[t] = true;
+                    pos[t] = end;
+                    continue;
+                }
+                long[] row = read[t];
+                if (row == null) row = read[t] = new long[window];
+                if (end - pos[t] < (long) left * WALK_RATIO) {
+                    for (int p = pos[t]; p < end; p++) {
+                        int at = l.docs[p] - w0;
+                        if ((candidates[at >>> 6] & 1L << at) == 0 || l.tfs[p] == 0) continue;
+                        row[at] = (long) l.docs[p] << 32 | l.tfs[p];
+                        acc[at] += termScore(t, l.tfs[p], lengths[l.docs[p]]);
+                    }
+                    STATS[0] += end - pos[t];
+                } else {
+                    if (end > pos[t]) skipped[t] = true;
+                    int p = pos[t];
+                    for (int word = 0; word < candidates.length; word++) {
+                        for (long bits = candidates[word]; bits != 0; bits &= bits - 1) {
+                            int at = word << 6 | Long.numberOfTrailingZeros(bits);
+                            int doc = w0 + at;
+                            p = l.advance(p, doc);
+                            STATS[1]++;
+                            if (p < end && l.docs[p] == doc && l.tfs[p] > 0) {
+                                row[at] = (long) doc << 32 | l.tfs[p];
+                                acc[at] += termScore(t, l.tfs[p], lengths[doc]);
+                            }
                         }
                     }
                 }
-                if (partial > 0 && score(doc, partial, essentialFrom, lists, pos, tfAt, qtf, idf, length, avgdl, order, prefix, accept, top)) {
+                pos[t] = end;
+                left = drop(candidates, acc, prefix[j], top.threshold());
+            }
+            // 3. The survivors, in ordinal order, scored exactly.
+            for (int word = 0; word < candidates.length; word++) {
+                for (long bits = candidates[word]; bits != 0; bits &= bits - 1) {
+                    int at = word << 6 | Long.numberOfTrailingZeros(bits);
+                    int doc = w0 + at;
+                    acc[at] = 0;
+                    if (accept != null && !accept.contains(doc)) continue;
+                    int length = lengths[doc];
                     double exact = 0;
                     for (int t = 0; t < m; t++) {
-                        if (tfAt[t] > 0) exact += qtf[t] * Bm25.termScore(idf[t], tfAt[t], length, avgdl);
+                        long e = read[t] == null ? 0 : read[t][at];
+                        if ((int) (e >>> 32) == doc && (int) e > 0) exact += termScore(t, (int) e, length);
                     }
                     top.offer(doc, exact);
+                    STATS[2]++;
                 }
-                java.util.Arrays.fill(tfAt, 0);
+                candidates[word] = 0;
             }
-            for (int j = 0; j < essentialFrom; j++) pos[order[j]] = lists[order[j]].advance(pos[order[j]], w1);
         }
     }
 
     /**
-     * Whether {@code doc}, with {@code partial} from its essential terms, can still enter the top
-     * k: checks the bound, the filter, then probes the non-essential terms (filling {@code tfAt}).
+     * Drops (and clears the partial score of) every candidate whose partial score plus
+     * {@code rest} cannot beat {@code theta}; returns how many candidates are left.
      */
-    private static boolean score(int doc, double partial, int essentialFrom, PostingList[] lists, int[] pos, int[] tfAt,
-            int[] qtf, double[] idf, int length, double avgdl, int[] order, double[] prefix, RoaringBitmap accept, TopK top) {
-        double theta = top.threshold();
-        if (above(partial + prefix[essentialFrom]) <= theta) return false;
-        if (accept != null && !accept.contains(doc)) return false;
-        for (int j = essentialFrom - 1; j >= 0; j--) {
-            int t = order[j];
-            PostingList l = lists[t];
-            int p = pos[t] = l.advance(pos[t], doc);
-            if (p < l.size && l.docs[p] == doc && l.tfs[p] > 0) {
-                tfAt[t] = l.tfs[p];
-                partial += qtf[t] * Bm25.termScore(idf[t], l.tfs[p], length, avgdl);
+    private static int drop(long[] candidates, double[] acc, double rest, double theta) {
+        int left = 0;
+        for (int word = 0; word < candidates.length; word++) {
+            long keep = candidates[word];
+            for (long bits = keep; bits != 0; bits &= bits - 1) {
+                int at = word << 6 | Long.numberOfTrailingZeros(bits);
+                if (above(acc[at] + rest) < theta) {
+                    keep &= ~(1L << at);
+                    acc[at] = 0;
+                }
             }
-            if (above(partial + prefix[j]) <= theta) return false;
+            candidates[word] = keep;
+            left += Long.bitCount(keep);
         }
-        return true;
+        return left;
     }
 
-    /** The most term {@code t} can add to any document in [its position, {@code end}): 0 if it has none there. */
-    private static double windowBound(PostingList l, int pos, int end, int qtf, double idf, double avgdl) {
+    /** The most term {@code t} can add to any document in [its position, {@code end}): 0 if it has no posting there. */
+    private double windowBound(int t, int pos, int end) {
+        PostingList l = lists[t];
         if (pos >= l.size || l.docs[pos] >= end) return 0;
-        double best = 0;
+        int maxTf = 0;
+        int minLength = Integer.MAX_VALUE;
         for (int b = pos >>> PostingList.SHIFT, n = l.blockCount(); b < n && l.docs[b << PostingList.SHIFT] < end; b++) {
-            int tf = l.blockMaxTf[b];
-            // termScore grows with tf and shrinks with length: the block's largest tf and shortest document bound it.
-            if (tf > 0) best = Math.max(best, qtf * Bm25.termScore(idf, tf, l.blockMinLength[b], avgdl));
+            maxTf = Math.max(maxTf, l.blockMaxTf[b]);
+            minLength = Math.min(minLength, l.blockMinLength[b]);
         }
-        return best;
+        // termScore grows with tf and shrinks with length: the largest tf and shortest document bound it.
+        return maxTf == 0 ? 0 : termScore(t, maxTf, minLength);
     }
 
     /** {@code x} plus a relative margin that covers rounding differences between summation orders. */

@@ -156,6 +156,7 @@ public final class LexicalIndex {
             }
             return top.sorted();
         }
+        if (accept != null && accept.contains(live)) accept = null; // no document to turn away: skip the per-document check
         TopK top = new TopK(k, Math.min(n, postingCount));
         boolean[] skipped = new boolean[m];
         BlockMaxScorer.search(termLists, qtf, idf, avgdl, docLengths, accept, top, skipped);

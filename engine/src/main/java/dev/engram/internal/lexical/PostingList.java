@@ -87,6 +87,11 @@ final class PostingList {
     /** The first position at or after {@code pos} whose ordinal is at least {@code target}, or {@link #size}. */
     int advance(int pos, int target) {
         if (pos >= size || docs[pos] >= target) return pos;
+        for (int end = Math.min(size, pos + 8); ++pos < end; ) { // dense lists: the target is usually a few entries on
+            if (docs[pos] >= target) return pos;
+        }
+        if (pos >= size) return size;
+        if (docs[pos] >= target) return pos;
         int lo = pos; // docs[lo] < target
         int step = 1;
         while (lo + step < size && docs[lo + step] < target) {
