@@ -35,14 +35,9 @@ import org.roaringbitmap.RoaringBitmap;
  */
 final class BlockMaxScorer {
     /** Ordinals per window (a multiple of 64): the span over which block bounds are combined and terms re-split. */
-    static int WINDOW = 1024;
+    static final int WINDOW = 1024;
     /** Walk a non-essential term over the window rather than probe when it has fewer than this many postings per candidate. */
-    static int WALK_RATIO = 8;
-    /** Term-score table rows: tf values 1 .. TABLE_TF - 1 (larger tfs are computed). */
-    private static final int TABLE_TF = 16;
-
-    static long[] STATS = new long[6]; // TEMP: read, probedDocs, exact, windows, skippedWindows, essentialSum
-    static boolean TABLE = false; // TEMP
+    static final int WALK_RATIO = 8;
 
     private final PostingList[] lists;
     private final int[] qtf;
@@ -50,8 +45,6 @@ final class BlockMaxScorer {
     private final double avgdl;
     private final int[] lengths;
     private final int m;
-    private final int maxTableLength;
-    private final double[][][] table; // [term][tf][length], rows filled on first use
 
     private BlockMaxScorer(PostingList[] lists, int[] qtf, double[] idf, double avgdl, int[] lengths) {
         this.lists = lists;
@@ -60,8 +53,6 @@ final class BlockMaxScorer {
         this.avgdl = avgdl;
         this.lengths = lengths;
         this.m = lists.length;
-        this.maxTableLength = (int) Math.min(1024, Math.max(64, 3 * avgdl));
-        this.table = new double[m][TABLE_TF][];
     }
 
     /**
@@ -74,15 +65,9 @@ final class BlockMaxScorer {
         new BlockMaxScorer(lists, qtf, idf, avgdl, lengths).run(accept, top, skipped);
     }
 
-    /** {@code qtf · termScore} of term {@code t} for a document of {@code length} holding it {@code tf} times. */
+    /** {@code qtf · termScore}: the addend of term {@code t} in the score of a document of {@code length} holding it {@code tf} times. */
     private double termScore(int t, int tf, int length) {
-        if (!TABLE || tf >= TABLE_TF || length > maxTableLength) return qtf[t] * Bm25.termScore(idf[t], tf, length, avgdl);
-        double[] row = table[t][tf];
-        if (row == null) {
-            row = table[t][tf] = new double[maxTableLength + 1];
-            for (int l = 0; l <= maxTableLength; l++) row[l] = qtf[t] * Bm25.termScore(idf[t], tf, l, avgdl);
-        }
-        return row[length];
+        return qtf[t] * Bm25.termScore(idf[t], tf, length, avgdl);
     }
 
     private void run(RoaringBitmap accept, TopK top, boolean[] skipped) {
@@ -103,7 +88,6 @@ final class BlockMaxScorer {
             if (w0 == Integer.MAX_VALUE) break;
             int w1 = w0 + window; // ordinals are below 2^28: no overflow
             int essentialFrom = 0;
-            STATS[3]++;
             if (top.full()) {
                 for (int t = 0; t < m; t++) {
                     bound[t] = windowBound(t, pos[t], w1);
@@ -117,9 +101,7 @@ final class BlockMaxScorer {
                 }
                 double theta = top.threshold();
                 while (essentialFrom < m && above(prefix[essentialFrom + 1]) < theta) essentialFrom++;
-                STATS[5] += m - essentialFrom;
                 if (essentialFrom == m) { // nothing in this window can enter the top k
-                    STATS[4]++;
                     for (int t = 0; t < m; t++) {
                         int p = lists[t].advance(pos[t], w1);
                         if (p > pos[t]) skipped[t] = true;
@@ -131,6 +113,7 @@ final class BlockMaxScorer {
                 for (int j = 0; j < m; j++) order[j] = j;
             }
             // 1. The essential terms, term at a time over the window.
+            double theta = top.threshold();
             for (int j = essentialFrom; j < m; j++) {
                 int t = order[j];
                 PostingList l = lists[t];
@@ -149,11 +132,10 @@ final class BlockMaxScorer {
                     acc[at] += termScore(t, tf, lengths[doc]);
                     candidates[at >>> 6] |= 1L << at;
                 }
-                STATS[0] += p - pos[t];
                 pos[t] = p;
             }
             // 2. The non-essential terms, most valuable first, while candidates remain.
-            int left = drop(candidates, acc, prefix[essentialFrom], top.threshold());
+            int left = drop(candidates, acc, prefix[essentialFrom], theta);
             for (int j = essentialFrom - 1; j >= 0; j--) {
                 int t = order[j];
                 PostingList l = lists[t];
@@ -172,7 +154,6 @@ final class BlockMaxScorer {
                         row[at] = (long) l.docs[p] << 32 | l.tfs[p];
                         acc[at] += termScore(t, l.tfs[p], lengths[l.docs[p]]);
                     }
-                    STATS[0] += end - pos[t];
                 } else {
                     if (end > pos[t]) skipped[t] = true;
                     int p = pos[t];
@@ -181,7 +162,6 @@ final class BlockMaxScorer {
                             int at = word << 6 | Long.numberOfTrailingZeros(bits);
                             int doc = w0 + at;
                             p = l.advance(p, doc);
-                            STATS[1]++;
                             if (p < end && l.docs[p] == doc && l.tfs[p] > 0) {
                                 row[at] = (long) doc << 32 | l.tfs[p];
                                 acc[at] += termScore(t, l.tfs[p], lengths[doc]);
@@ -206,7 +186,6 @@ final class BlockMaxScorer {
                         if ((int) (e >>> 32) == doc && (int) e > 0) exact += termScore(t, (int) e, length);
                     }
                     top.offer(doc, exact);
-                    STATS[2]++;
                 }
                 candidates[word] = 0;
             }
