@@ -107,11 +107,12 @@ public final class LexicalIndex {
      * does not change scores). Ties go to the lower ordinal. Documents matching no query term are
      * never returned.
      *
-     * <p>Document at a time with block-max MaxScore pruning over the {@link PostingList}s
-     * ({@link BlockMaxScorer}); when {@code accept} is small next to the query terms' postings,
-     * the accepted documents are scored one by one from the forward index instead. Both sum a
-     * document's terms in query order, as an exhaustive scorer does, so ordinals, order and scores
-     * are bit for bit those of scoring every posting.
+     * <p>Window at a time (ascending ordinals) with block-max MaxScore pruning over the
+     * {@link PostingList}s ({@link BlockMaxScorer}); a filter that accepts every live document is
+     * ignored. When {@code accept} is small next to the query terms' postings, the accepted
+     * documents are scored one by one from the forward index instead. Both sum a document's terms
+     * in query order, as an exhaustive scorer does, so ordinals, order and scores are bit for bit
+     * those of scoring every posting. Thread-safe against other readers; no writer may run.
      */
     public List<ScoredDoc> search(String query, int k, RoaringBitmap accept) {
         return search(query, k, accept, null, Path.AUTO);
