@@ -6,7 +6,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import org.roaringbitmap.PeekableIntIterator;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -14,12 +13,18 @@ import org.roaringbitmap.RoaringBitmap;
  * The BM25 lexical index of one user's documents, addressed by non-negative document ordinals
  * (the store gives each indexed memory version its own ordinal).
  *
- * <p>Postings: each term maps to a {@link RoaringBitmap} of the ordinals containing it. Term
- * frequencies live in a forward index: per ordinal, its distinct term ids sorted ascending with
- * their counts, and its length; scoring finds a term's frequency by binary search there. The
- * forward index also makes {@link #remove} exact (it names the bitmaps to clear), lets the
- * file format and the rebuild test compare whole structures, and lets {@link #search} score the
- * few documents that survive pruning without walking long postings.
+ * <p>Postings: each term maps to a {@link RoaringBitmap} of the ordinals containing it (what the
+ * file stores, {@link #postings} returns and {@link #sameContent} compares) and, for scoring, to a
+ * {@link PostingList}: the same ordinals as a sorted array with each one's term frequency beside
+ * it and per-block bounds, derived as documents are added (also when a file is loaded, so the
+ * file format is unchanged). A forward index keeps, per ordinal, its distinct term ids sorted
+ * ascending with their counts, and its length: it makes {@link #remove} exact (it names the lists
+ * to clear), lets the file format and the rebuild test compare whole structures, and scores the
+ * few documents of a small filter directly.
+ *
+ * <p>Memory: beside the bitmaps, 8 bytes per posting (ordinal and tf) with up to half again of
+ * growth room, and 8 bytes per block of {@value PostingList#BLOCK} postings; about 10–15 MB for
+ * 100,000 documents of ~15 distinct terms.
  *
  * <p>Not thread-safe: the owner serializes writers and readers (the user store holds a
  * read-write lock). {@link #search} does not modify the index.
@@ -32,10 +37,7 @@ public final class LexicalIndex {
     private final Map<String, Integer> termIds = new HashMap<>();
     private final List<String> terms = new ArrayList<>();
     private final List<RoaringBitmap> postings = new ArrayList<>();
-    // Per term id, bounds for query-time pruning: the largest tf and the shortest document length
-    // ever indexed with the term. Removals leave them as they are: a stale bound is still a bound.
-    private int[] maxTf = new int[16];
-    private int[] minLength = new int[16];
+    private final List<PostingList> lists = new ArrayList<>(); // per term id, for scoring
     private int[][] docTerms = new int[16][];
     private int[][] docFreqs = new int[16][];
     private int[] docLengths = new int[16];
@@ -72,8 +74,7 @@ public final class LexicalIndex {
         for (int i = 0; i < ids.length; i++) {
             int id = ids[i];
             postings.get(id).add(ordinal);
-            maxTf[id] = Math.max(maxTf[id], freqs[i]);
-            minLength[id] = Math.min(minLength[id], length);
+            lists.get(id).add(ordinal, freqs[i], length, docLengths);
         }
         live.add(ordinal);
         totalLength += length;
@@ -82,7 +83,10 @@ public final class LexicalIndex {
     /** Removes a document; returns whether it was indexed. */
     public boolean remove(int ordinal) {
         if (ordinal < 0 || !live.contains(ordinal)) return false;
-        for (int id : docTerms[ordinal]) postings.get(id).remove(ordinal);
+        for (int id : docTerms[ordinal]) {
+            postings.get(id).remove(ordinal);
+            lists.get(id).remove(ordinal, docLengths);
+        }
         totalLength -= docLengths[ordinal];
         docTerms[ordinal] = null;
         docFreqs[ordinal] = null;
@@ -103,25 +107,32 @@ public final class LexicalIndex {
      * does not change scores). Ties go to the lower ordinal. Documents matching no query term are
      * never returned.
      *
-     * <p>Term at a time with MaxScore-style pruning: terms are visited by their score upper bound,
-     * highest (rarest) first; once {@code k} documents already hold partial scores above what the
-     * terms not yet visited could add together, no unseen document can enter the top {@code k}, so
-     * the remaining (long, common) postings are not walked. The candidates that can still make it
-     * are then scored exactly through the forward index, summing the terms in query order as an
-     * exhaustive scorer does, so results and scores are bit for bit those of scoring every
-     * posting (the bounds carry a small relative margin against rounding).
+     * <p>Window at a time (ascending ordinals) with block-max MaxScore pruning over the
+     * {@link PostingList}s ({@link BlockMaxScorer}); a filter that accepts every live document is
+     * ignored. When {@code accept} is small next to the query terms' postings, the accepted
+     * documents are scored one by one from the forward index instead. Both sum a document's terms
+     * in query order, as an exhaustive scorer does, so ordinals, order and scores are bit for bit
+     * those of scoring every posting. Thread-safe against other readers; no writer may run.
      */
     public List<ScoredDoc> search(String query, int k, RoaringBitmap accept) {
-        return search(query, k, accept, null);
+        return search(query, k, accept, null, Path.AUTO);
     }
 
-    /** As {@link #search(String, int, RoaringBitmap)}; stores into {@code termsWalked[0]} how many query terms' postings were walked (tests). */
+    /** As {@link #search(String, int, RoaringBitmap)}; stores into {@code termsWalked[0]} how many query terms' postings were walked in full (tests). */
     List<ScoredDoc> search(String query, int k, RoaringBitmap accept, int[] termsWalked) {
+        return search(query, k, accept, termsWalked, Path.AUTO);
+    }
+
+    /** Which way {@link #search} finds its documents (tests force each). */
+    enum Path { AUTO, POSTINGS, FORWARD }
+
+    List<ScoredDoc> search(String query, int k, RoaringBitmap accept, int[] termsWalked, Path path) {
+        if (termsWalked != null) termsWalked[0] = 0;
         if (k <= 0 || live.isEmpty()) return List.of();
         Map<Integer, Integer> queryCounts = new LinkedHashMap<>();
         for (String t : analyzer.terms(query)) {
             Integer id = termIds.get(t);
-            if (id != null && !postings.get(id).isEmpty()) queryCounts.merge(id, 1, Integer::sum);
+            if (id != null && lists.get(id).live() > 0) queryCounts.merge(id, 1, Integer::sum);
         }
         if (queryCounts.isEmpty()) return List.of();
         long n = live.getLongCardinality();
@@ -130,74 +141,36 @@ public final class LexicalIndex {
         int[] ids = new int[m];
         int[] qtf = new int[m];
         double[] idf = new double[m];
-        double[] bound = new double[m];
-        Integer[] order = new Integer[m];
+        PostingList[] termLists = new PostingList[m];
+        long postingCount = 0;
         int q = 0;
         for (Map.Entry<Integer, Integer> e : queryCounts.entrySet()) {
             ids[q] = e.getKey();
             qtf[q] = e.getValue();
-            idf[q] = Bm25.idf(n, postings.get(ids[q]).getLongCardinality());
-            // termScore grows with tf and shrinks with length: the term's largest tf and shortest document bound it.
-            bound[q] = qtf[q] * Bm25.termScore(idf[q], maxTf[ids[q]], minLength[ids[q]], avgdl);
-            order[q] = q;
+            termLists[q] = lists.get(ids[q]);
+            idf[q] = Bm25.idf(n, termLists[q].live());
+            postingCount += termLists[q].size;
             q++;
         }
-        Arrays.sort(order, (a, b) -> a.equals(b) ? 0 : bound[a] != bound[b] ? Double.compare(bound[b], bound[a]) : Integer.compare(ids[a], ids[b]));
-        double[] rest = new double[m + 1]; // rest[j]: most the terms order[j..] can add to any document
-        for (int j = m - 1; j >= 0; j--) rest[j] = rest[j + 1] + bound[order[j]];
-
-        double[] partial = new double[live.last() + 1];
-        // Every term score is > 0 (idf > 0, tf >= 1), so a zero marks a document not seen yet.
-        int[] touched = new int[64];
-        int touchedCount = 0;
-        double maxPartial = 0;
-        int visited = 0;
-        for (; visited < m; visited++) {
-            if (touchedCount >= k && maxPartial > above(rest[visited]) && kthLargest(partial, touched, touchedCount, k) > above(rest[visited])) {
-                break; // no document outside the touched ones can reach the top k
-            }
-            int t = order[visited];
-            int id = ids[t];
-            RoaringBitmap docs = postings.get(id);
-            RoaringBitmap candidates = accept == null ? docs : RoaringBitmap.and(docs, accept);
-            PeekableIntIterator it = candidates.getIntIterator();
+        if (path == Path.FORWARD || (path == Path.AUTO && accept != null && accept.getLongCardinality() * m * 4 <= postingCount)) {
+            // A few accepted documents (score completion asks for a handful): score them directly.
+            TopK top = new TopK(k, accept == null ? n : Math.min(n, accept.getLongCardinality()));
+            PeekableIntIterator it = (accept == null ? live : RoaringBitmap.and(accept, live)).getIntIterator();
             while (it.hasNext()) {
                 int doc = it.next();
-                int tf = docFreqs[doc][Arrays.binarySearch(docTerms[doc], id)];
-                if (partial[doc] == 0) {
-                    if (touchedCount == touched.length) touched = Arrays.copyOf(touched, touchedCount * 2);
-                    touched[touchedCount++] = doc;
-                }
-                partial[doc] += qtf[t] * Bm25.termScore(idf[t], tf, docLengths[doc], avgdl);
-                if (partial[doc] > maxPartial) maxPartial = partial[doc];
+                double score = exactScore(doc, ids, qtf, idf, avgdl);
+                if (score > 0) top.offer(doc, score);
             }
+            return top.sorted();
         }
-        if (termsWalked != null) termsWalked[0] = visited;
-        // Without pruning every touched document's partial score is its score, summed in bound
-        // order; rescore in query order anyway so the result never depends on the visiting order.
-        double floor = visited < m ? kthLargest(partial, touched, touchedCount, k) : Double.NEGATIVE_INFINITY;
-        double remaining = rest[visited];
-        // The heap's head is the weakest kept document: lowest score, then highest ordinal.
-        PriorityQueue<ScoredDoc> heap = new PriorityQueue<>(k + 1, (a, b) -> b.compareTo(a));
-        for (int i = 0; i < touchedCount; i++) {
-            int doc = touched[i];
-            if (visited < m && above(partial[doc] + remaining) < floor) continue; // cannot reach the top k
-            double score = exactScore(doc, ids, qtf, idf, avgdl);
-            if (heap.size() == k) {
-                ScoredDoc weakest = heap.peek();
-                if (score < weakest.score() || (score == weakest.score() && doc > weakest.ordinal())) continue;
-            }
-            heap.add(new ScoredDoc(doc, score));
-            if (heap.size() > k) heap.poll();
+        if (accept != null && accept.contains(live)) accept = null; // no document to turn away: skip the per-document check
+        TopK top = new TopK(k, Math.min(n, postingCount));
+        boolean[] skipped = new boolean[m];
+        BlockMaxScorer.search(termLists, qtf, idf, avgdl, docLengths, accept, top, skipped);
+        if (termsWalked != null) {
+            for (boolean s : skipped) if (!s) termsWalked[0]++;
         }
-        List<ScoredDoc> out = new ArrayList<>(heap);
-        out.sort(null);
-        return out;
-    }
-
-    /** {@code x} plus a relative margin that covers rounding differences between summation orders. */
-    private static double above(double x) {
-        return x + Math.abs(x) * 1e-9 + 1e-12;
+        return top.sorted();
     }
 
     /** A document's BM25 score, its terms summed in query order (as an exhaustive scorer sums them). */
@@ -209,36 +182,6 @@ public final class LexicalIndex {
             if (at >= 0) score += qtf[t] * Bm25.termScore(idf[t], docFreqs[doc][at], docLengths[doc], avgdl);
         }
         return score;
-    }
-
-    /** The {@code k}-th largest partial score among the touched documents ({@code count >= k}). */
-    private static double kthLargest(double[] partial, int[] touched, int count, int k) {
-        double[] heap = new double[k]; // min-heap of the k largest so far
-        int size = 0;
-        for (int i = 0; i < count; i++) {
-            double v = partial[touched[i]];
-            if (size < k) {
-                int c = size++;
-                while (c > 0 && heap[(c - 1) >>> 1] > v) {
-                    heap[c] = heap[(c - 1) >>> 1];
-                    c = (c - 1) >>> 1;
-                }
-                heap[c] = v;
-            } else if (v > heap[0]) {
-                int c = 0;
-                while (true) {
-                    int l = 2 * c + 1;
-                    if (l >= k) break;
-                    int r = l + 1;
-                    int min = r < k && heap[r] < heap[l] ? r : l;
-                    if (heap[min] >= v) break;
-                    heap[c] = heap[min];
-                    c = min;
-                }
-                heap[c] = v;
-            }
-        }
-        return heap[0];
     }
 
     /** Number of indexed documents. */
@@ -323,12 +266,7 @@ public final class LexicalIndex {
             termIds.put(term, id);
             terms.add(term);
             postings.add(new RoaringBitmap());
-            if (id == maxTf.length) {
-                maxTf = Arrays.copyOf(maxTf, id * 2);
-                minLength = Arrays.copyOf(minLength, id * 2);
-            }
-            maxTf[id] = 0;
-            minLength[id] = Integer.MAX_VALUE;
+            lists.add(new PostingList());
         }
         return id;
     }

@@ -114,4 +114,108 @@ class LexicalPruningTest {
         // Not vacuous: a good share of the queries stopped before walking every term.
         assertTrue(pruned > queries / 10, "only " + pruned + " of " + queries + " queries were pruned");
     }
+
+    /** The result of every search path, compared with the exhaustive scorer. */
+    private static void assertAllPathsExact(LexicalIndex index, String q, int k, RoaringBitmap accept, String context) {
+        List<ScoredDoc> expected = exhaustive(index, q, k, accept);
+        String c = context + " query '" + q + "' k=" + k + " filter=" + (accept == null ? "none" : accept.getCardinality());
+        assertEquals(expected, index.search(q, k, accept), c + " (auto)");
+        assertEquals(expected, index.search(q, k, accept, null, LexicalIndex.Path.POSTINGS), c + " (postings)");
+        assertEquals(expected, index.search(q, k, accept, null, LexicalIndex.Path.FORWARD), c + " (forward)");
+    }
+
+    private static RoaringBitmap filter(TestRandom r, LexicalIndex index, int universe) {
+        return switch (r.nextInt(6)) {
+            case 0 -> null;
+            case 1 -> index.liveDocs(); // accepts every live document: the filter is dropped
+            case 2 -> { // most documents, and ordinals that are not indexed
+                RoaringBitmap a = new RoaringBitmap();
+                for (int d = 0; d < universe + 3000; d++) if (r.nextInt(10) != 0) a.add(d);
+                yield a;
+            }
+            case 3 -> { // a handful: scored from the forward index
+                RoaringBitmap a = new RoaringBitmap();
+                for (int i = r.between(0, 30); i > 0; i--) a.add(r.nextInt(universe + 10));
+                yield a;
+            }
+            default -> {
+                RoaringBitmap a = new RoaringBitmap();
+                int keepOneIn = r.between(2, 50);
+                for (int d = 0; d < universe; d++) if (r.nextInt(keepOneIn) == 0) a.add(d);
+                yield a;
+            }
+        };
+    }
+
+    /**
+     * Larger corpora with gaps in the ordinals (windows and blocks are crossed and skipped), mass
+     * removals (posting lists compact), re-adds of removed ordinals (tombstones revived) and adds
+     * below the highest ordinal: every search path still returns exactly the exhaustive result,
+     * for filters of every kind, repeated query terms, and k from 1 to beyond the matches.
+     */
+    @RepeatedTest(3)
+    void everySearchPathEqualsExhaustiveScoringAcrossWindowsBlocksAndRemovals(TestRandom random) {
+        String[] vocab = vocabulary(random, random.between(30, 300));
+        LexicalIndex index = new LexicalIndex(A);
+        List<Integer> ordinals = new ArrayList<>();
+        int ordinal = 0;
+        int docs = random.between(2500, 6000);
+        for (int d = 0; d < docs; d++) {
+            ordinal += random.nextInt(50) == 0 ? random.between(1, 5000) : 1; // sometimes a gap of several windows
+            index.add(ordinal, text(random, vocab, 1, 25));
+            ordinals.add(ordinal);
+        }
+        int universe = ordinal + 1;
+        for (int round = 0; round < 3; round++) {
+            for (int i = 0; i < 40; i++) {
+                String q = text(random, vocab, 1, 6);
+                if (random.nextBoolean()) q += " " + q; // every term repeated
+                int k = switch (random.nextInt(4)) {
+                    case 0 -> 1;
+                    case 1 -> random.between(2, 150);
+                    case 2 -> 100;
+                    default -> universe;
+                };
+                assertAllPathsExact(index, q, k, filter(random, index, universe), "round " + round);
+            }
+            // Remove a large share (most lists compact), then re-add some removed ordinals with new text.
+            List<Integer> removed = new ArrayList<>();
+            for (int o : ordinals) {
+                if (random.nextInt(10) < 6 && index.remove(o)) removed.add(o);
+            }
+            for (int o : removed) {
+                if (random.nextInt(4) == 0) index.add(o, text(random, vocab, 1, 25));
+            }
+            for (int i = 0; i < 50; i++) { // new ordinals, some below the highest
+                int o = random.nextInt(universe + 2000);
+                if (!index.liveDocs().contains(o)) {
+                    index.add(o, text(random, vocab, 1, 25));
+                    ordinals.add(o);
+                }
+            }
+            universe += 2000;
+        }
+    }
+
+    /** Equal scores across windows and blocks: the lower ordinals win, whichever path runs. */
+    @RepeatedTest(2)
+    void tiesGoToTheLowerOrdinalAcrossWindows(TestRandom random) {
+        LexicalIndex index = new LexicalIndex(A);
+        String[] texts = {"wapple wbanana", "wapple wcherry", "wbanana wcherry wdate", "wapple"};
+        int n = random.between(3000, 6000);
+        int ordinal = 0;
+        for (int d = 0; d < n; d++) index.add(ordinal += random.between(1, 3), texts[random.nextInt(texts.length)]);
+        int universe = index.liveDocs().last() + 1;
+        for (String q : List.of("wapple", "wapple wbanana", "wcherry wcherry wdate", "wbanana wapple wdate", "wnothing wapple")) {
+            for (int k : new int[] {1, 7, 100, 1000, n + 5}) {
+                assertAllPathsExact(index, q, k, null, "ties");
+                assertAllPathsExact(index, q, k, filter(random, index, universe), "ties");
+            }
+        }
+        List<ScoredDoc> top = index.search("wapple", 10, null);
+        for (int i = 1; i < top.size(); i++) {
+            assertTrue(top.get(i - 1).score() > top.get(i).score()
+                    || (top.get(i - 1).score() == top.get(i).score() && top.get(i - 1).ordinal() < top.get(i).ordinal()));
+        }
+    }
 }
