@@ -56,6 +56,8 @@ public final class UserCatalog implements AutoCloseable {
         // Chronicle's analytics write under the home directory and phone home unless disabled
         // before its classes load; the launcher passes the flag, this covers embedders who forget.
         System.getProperties().putIfAbsent("chronicle.analytics.disable", "true");
+        // And its start-up banner (version, PID, "leave your e-mail …") has no place in our logs.
+        System.getProperties().putIfAbsent("chronicle.announcer.disable", "true");
     }
 
     private final Path catalogDir;
