@@ -75,7 +75,7 @@ public final class Retriever {
         List<UserStore.Hit> lexHits = lexicalSide ? store.searchLexical(lexicalText, pool, accept) : List.of();
         float[] queryVector = vector == null ? null : vector.get();
         boolean vectorSide = queryVector != null;
-        List<UserStore.Hit> vecHits = vectorSide ? store.vectorSearch(queryVector, pool, accept) : List.of();
+        List<UserStore.Hit> vecHits = vectorSide ? store.vectorSearch(queryVector, pool, accept, query.asOf() != null) : List.of();
 
         Map<Integer, Candidate> byOrdinal = new LinkedHashMap<>();
         for (int i = 0; i < vecHits.size(); i++) {

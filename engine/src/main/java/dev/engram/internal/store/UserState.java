@@ -192,7 +192,8 @@ final class UserState {
                 if (!e.ordinals.isEmpty()) {
                     int previous = e.ordinals.getLast();
                     if (indexes) bitmaps.supersede(previous);
-                    if (vectorIndex && vectorOf[previous] >= 0) this.vectorIndex.delete(vectorOf[previous]);
+                    // The superseded version's vector stays live: searches of current versions
+                    // filter it out by the bitmaps, and an as-of search can still find it.
                 }
                 if (indexes) {
                     lexical.add(ordinal, m.content());
@@ -322,35 +323,43 @@ final class UserState {
 
     /** The vector ordinal of a document ordinal, or -1 if that version has no embedding. */
     /** The last answer of {@link #vectorCandidates}, valid while nothing changed (same records, same bitmaps). */
-    private record VectorFilter(long records, AttributeBitmaps bitmaps, RoaringBitmap accept, RoaringBitmap vectors) {}
+    private record VectorFilter(long records, AttributeBitmaps bitmaps, RoaringBitmap accept, boolean allVersions, RoaringBitmap vectors) {}
 
     private volatile VectorFilter vectorFilter;
 
     /**
      * The vector ordinals of the current, untombstoned documents in {@code accept} (null: all
-     * of them) that have an embedding: the filter a vector search runs under. Mapping document
+     * of them) that have an embedding — with {@code allVersions}, of every untombstoned document in
+     * {@code accept}, superseded versions included (as-of searches): the filter a vector search runs under. Mapping document
      * ordinals to vector ordinals walks every accepted document (≈ 0.5 ms at 100k), so the last
      * answer is kept and returned again (the same instance: callers must not modify it) while no
      * record was applied and the accept set is equal — the common case of many queries with the
      * same filters. Safe for concurrent readers (the user store's read lock excludes writers): a
      * race computes the same answer twice.
      */
-    RoaringBitmap vectorCandidates(RoaringBitmap accept) {
+    RoaringBitmap vectorCandidates(RoaringBitmap accept, boolean allVersions) {
+        if (allVersions && accept == null) throw new IllegalArgumentException("a search of all versions needs an accept set");
         VectorFilter f = vectorFilter;
-        if (f != null && f.records == records && f.bitmaps == bitmaps && java.util.Objects.equals(f.accept, accept)) return f.vectors;
-        RoaringBitmap docs = RoaringBitmap.andNot(bitmaps.current(), bitmaps.tombstones());
-        if (accept != null) docs.and(accept);
+        if (f != null && f.records == records && f.bitmaps == bitmaps && f.allVersions == allVersions
+                && java.util.Objects.equals(f.accept, accept)) {
+            return f.vectors;
+        }
+        RoaringBitmap docs = RoaringBitmap.andNot(allVersions ? accept : bitmaps.current(), bitmaps.tombstones());
+        if (accept != null && !allVersions) docs.and(accept);
         // Collected, then added in one call: per-value add() is several times slower on 100k users.
         int[] out = new int[docs.getCardinality()];
         int count = 0;
         for (org.roaringbitmap.PeekableIntIterator it = docs.getIntIterator(); it.hasNext(); ) {
             int v = vectorOf(it.next());
-            if (v >= 0) out[count++] = v;
+            // Live vectors only: the caller's "as many as live, so all of them" shortcut relies on it.
+            // A current version's vector is always live; a superseded one's may not be (written
+            // under an earlier rule), so only all-version searches (as-of, rare) pay for the check.
+            if (v >= 0 && (!allVersions || vectorIndex.isLive(v))) out[count++] = v;
         }
         RoaringBitmap vectors = new RoaringBitmap();
         vectors.addN(out, 0, count);
         vectors.runOptimize();
-        vectorFilter = new VectorFilter(records, bitmaps, accept == null ? null : accept.clone(), vectors);
+        vectorFilter = new VectorFilter(records, bitmaps, accept == null ? null : accept.clone(), allVersions, vectors);
         return vectors;
     }
 

@@ -585,10 +585,22 @@ public final class UserStore implements AutoCloseable {
      * {@link dev.engram.memory.ValidationException}.
      */
     public List<Hit> vectorSearch(float[] query, int k, RoaringBitmap accept) {
+        return vectorSearch(query, k, accept, false);
+    }
+
+    /**
+     * As {@link #vectorSearch(float[], int, RoaringBitmap)}; with {@code allVersions} the
+     * candidates are every version in {@code accept} (required) that is not deleted, superseded
+     * ones included — the vector side of an as-of retrieval. Superseded versions keep their
+     * vectors live in the index for this (the bitmaps keep them out of every other search);
+     * versions superseded before that rule (index files written by an earlier Engram, until the
+     * user's next compaction or index rebuild) have none and are found by BM25 only.
+     */
+    public List<Hit> vectorSearch(float[] query, int k, RoaringBitmap accept, boolean allVersions) {
         if (k < 1) throw new IllegalArgumentException("k must be >= 1, got " + k);
         UserState.checkEmbedding(query, options.vectors().dimension(), false);
         return read(s -> {
-            RoaringBitmap candidates = s.vectorCandidates(accept);
+            RoaringBitmap candidates = s.vectorCandidates(accept, allVersions);
             List<Hit> hits = new ArrayList<>();
             if (candidates.isEmpty()) return hits;
             // Every candidate is a live vector, so as many candidates as live vectors means all of
@@ -607,8 +619,9 @@ public final class UserStore implements AutoCloseable {
 
     /**
      * The stored embedding of the version at document {@code ordinal} (a copy), or {@code null}
-     * when it has none or is no longer served by vector search: superseded versions and deleted
-     * memories have their vectors tombstoned in the index (their bytes may already be wiped).
+     * when it has none or is no longer served by vector search: deleted memories have their
+     * vectors tombstoned in the index (their bytes may already be wiped), as do versions
+     * superseded under an index file written before superseded vectors were kept.
      */
     public float[] embedding(int ordinal) {
         return read(s -> {

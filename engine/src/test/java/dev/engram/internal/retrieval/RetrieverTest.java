@@ -205,6 +205,21 @@ class RetrieverTest {
     }
 
     @Test
+    void asOfFindsASupersededVersionByItsVectorAlone() throws IOException {
+        Instant t1 = T0.plus(Duration.ofDays(10));
+        Instant t2 = T0.plus(Duration.ofDays(20));
+        Memory v1 = put(memory("Alice lives in Berlin").createdAt(t1), axis(0));
+        put(v1.toBuilder().version(2).content("Alice lives in Paris").updatedAt(t2).validFrom(t2), axis(1));
+        // No word in common with either version: only the vector side can find the old one.
+        RetrievalQuery q = RetrievalQuery.of("zzyzx", 10, NOW).withAsOf(t1.plus(Duration.ofDays(5)));
+        RetrievalResult r = retriever.retrieve(store, q, axis(0));
+        assertEquals(List.of(v1.content()), contents(r), "the version current then, found by its own vector");
+        assertTrue(r.memories().getFirst().parts().vector() > 0, "scored on the vector side");
+        // Without asOf the superseded version stays out of vector search.
+        assertEquals(List.of("Alice lives in Paris"), contents(retriever.retrieve(store, RetrievalQuery.of("zzyzx", 10, NOW), axis(0))));
+    }
+
+    @Test
     void recencyOrdersEqualRelevance() throws IOException {
         Retriever withRecency = new Retriever(RetrievalConfig.defaults().withRecency(0.1, Duration.ofDays(30)));
         Memory older = put(memory("tennis match").eventTime(NOW.minus(Duration.ofDays(60))), axis(0));
