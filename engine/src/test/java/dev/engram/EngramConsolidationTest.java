@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.engram.extraction.embed.EmbeddingModel;
 import dev.engram.extraction.embed.OnnxEmbedder;
 import dev.engram.internal.lifecycle.Consolidator;
 import dev.engram.internal.lifecycle.MemoryNdjson;
@@ -29,28 +28,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Consolidation through the public API, on disk: merges, episode summaries, history, export, retrieval, re-runs, restarts. */
 class EngramConsolidationTest {
-    static OnnxEmbedder embedder;
+    static final OnnxEmbedder embedder = TestEmbedder.get();
     static final UserId ALICE = UserId.of("alice");
     static final UserId BOB = UserId.of("bob");
     static final Instant T0 = Instant.parse("2023-07-01T00:00:00Z");
     static final Instant MAY1 = Instant.parse("2023-05-01T09:00:00Z");
-
-    @BeforeAll
-    static void load() {
-        embedder = OnnxEmbedder.load(EmbeddingModel.defaultModel());
-    }
-
-    @AfterAll
-    static void unload() {
-        embedder.close();
-    }
 
     @TempDir
     Path dir;

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.engram.extraction.embed.EmbeddingModel;
 import dev.engram.extraction.embed.OnnxEmbedder;
 import dev.engram.memory.Memory;
 import dev.engram.memory.MemoryId;
@@ -24,27 +23,15 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Expiry, default TTLs, the sweeper and archiving, through the public API on disk with a controlled clock. */
 class EngramLifecycleTest {
-    static OnnxEmbedder embedder;
+    static final OnnxEmbedder embedder = TestEmbedder.get();
     static final UserId ALICE = UserId.of("alice");
     static final UserId BOB = UserId.of("bob");
     static final Instant T0 = Instant.parse("2026-01-01T00:00:00Z");
-
-    @BeforeAll
-    static void load() {
-        embedder = OnnxEmbedder.load(EmbeddingModel.defaultModel());
-    }
-
-    @AfterAll
-    static void unload() {
-        embedder.close();
-    }
 
     @TempDir
     Path dir;

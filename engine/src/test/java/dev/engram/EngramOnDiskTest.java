@@ -3,7 +3,6 @@ package dev.engram;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.engram.extraction.embed.EmbeddingModel;
 import dev.engram.extraction.embed.OnnxEmbedder;
 import dev.engram.extraction.extract.Candidate;
 import dev.engram.extraction.extract.ExtractionRequest;
@@ -17,25 +16,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The embedded API on the real WAL-backed store in a temporary directory, across restarts. */
 class EngramOnDiskTest {
-    static OnnxEmbedder embedder;
+    static final OnnxEmbedder embedder = TestEmbedder.get();
     static final UserId ALICE = UserId.of("alice");
-
-    @BeforeAll
-    static void load() {
-        embedder = OnnxEmbedder.load(EmbeddingModel.defaultModel());
-    }
-
-    @AfterAll
-    static void unload() {
-        embedder.close();
-    }
 
     @TempDir
     Path dir;

@@ -3,31 +3,18 @@ package dev.engram;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.engram.extraction.embed.EmbeddingModel;
 import dev.engram.extraction.embed.OnnxEmbedder;
 import dev.engram.memory.UserId;
 import dev.engram.wal.Durability;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link Engram#stats()}: ingestion outcomes, WAL fsyncs, memories per user. */
 class EngramStatsTest {
-    static OnnxEmbedder embedder;
-
-    @BeforeAll
-    static void load() {
-        embedder = OnnxEmbedder.load(EmbeddingModel.defaultModel());
-    }
-
-    @AfterAll
-    static void unload() {
-        embedder.close();
-    }
+    static final OnnxEmbedder embedder = TestEmbedder.get();
 
     @Test
     void countsIngestionOutcomesFsyncsAndMemoriesPerUser(@TempDir Path dir) {

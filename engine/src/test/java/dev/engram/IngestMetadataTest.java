@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.engram.extraction.embed.EmbeddingModel;
 import dev.engram.extraction.embed.OnnxEmbedder;
 import dev.engram.extraction.extract.Candidate;
 import dev.engram.extraction.extract.ExtractionRequest;
@@ -20,24 +19,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** Ingestion metadata through the public API: validated, durable with the ingestion, copied onto its memories. */
 class IngestMetadataTest {
-    static OnnxEmbedder embedder;
+    static final OnnxEmbedder embedder = TestEmbedder.get();
     static final UserId ALICE = UserId.of("alice");
-
-    @BeforeAll
-    static void load() {
-        embedder = OnnxEmbedder.load(EmbeddingModel.defaultModel());
-    }
-
-    @AfterAll
-    static void unload() {
-        embedder.close();
-    }
 
     private final SimpleStoreAccess.Disk disk = new SimpleStoreAccess.Disk();
     private SimpleStoreAccess last;

@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.engram.extraction.embed.EmbeddingModel;
 import dev.engram.extraction.embed.OnnxEmbedder;
 import dev.engram.extraction.extract.Candidate;
 import dev.engram.extraction.extract.ExtractionRequest;
@@ -30,9 +29,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,19 +42,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * bypasses the LLM extractor's own parser, to prove the engine's checks stand on their own.
  */
 class LlmReconcileTest {
-    static OnnxEmbedder embedder;
+    static final OnnxEmbedder embedder = TestEmbedder.get();
     static final UserId ALICE = UserId.of("alice");
     static final UserId BOB = UserId.of("bob");
-
-    @BeforeAll
-    static void load() {
-        embedder = OnnxEmbedder.load(EmbeddingModel.defaultModel());
-    }
-
-    @AfterAll
-    static void unload() {
-        embedder.close();
-    }
 
     private final SimpleStoreAccess.Disk disk = new SimpleStoreAccess.Disk();
     private FakeModelServer server;

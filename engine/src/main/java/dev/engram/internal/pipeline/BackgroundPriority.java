@@ -56,17 +56,4 @@ final class BackgroundPriority {
             return false;
         }
     }
-
-    /** The calling thread's nice value from {@code /proc}, or {@code Integer.MIN_VALUE} where there is none (tests). */
-    static int currentNice() {
-        try {
-            int tid = (int) GETTID.invokeExact();
-            String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/self/task/" + tid + "/stat"));
-            // Fields after the command name (which may hold spaces) start after the last ')': nice is field 19.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            return Integer.parseInt(f[16]);
-        } catch (Throwable t) {
-            return Integer.MIN_VALUE;
-        }
-    }
 }
