@@ -331,7 +331,7 @@ final class UserState {
      * The vector ordinals of the current, untombstoned documents in {@code accept} (null: all
      * of them) that have an embedding — with {@code allVersions}, of every untombstoned document in
      * {@code accept}, superseded versions included (as-of searches): the filter a vector search runs under. Mapping document
-     * ordinals to vector ordinals walks every accepted document (≈ 0.5 ms at 100k), so the last
+     * ordinals to vector ordinals walks every accepted document (100k lookups for a 100k user), so the last
      * answer is kept and returned again (the same instance: callers must not modify it) while no
      * record was applied and the accept set is equal — the common case of many queries with the
      * same filters. Safe for concurrent readers (the user store's read lock excludes writers): a
