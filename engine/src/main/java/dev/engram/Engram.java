@@ -209,7 +209,8 @@ public final class Engram implements AutoCloseable {
         this.retriever = new Retriever(RetrievalConfig.defaults()
                 .withWeights(options.vectorWeight(), 1 - options.vectorWeight())
                 .withRecency(options.recencyWeight(), options.recencyHalfLife())
-                .withImportanceWeight(options.importanceWeight()));
+                .withImportanceWeight(options.importanceWeight())
+                .withCandidates(options.candidates()));
         PipelineSettings settings = new PipelineSettings(options.workers(), options.queueCapacity(), options.maxAttempts(),
                 options.retryBackoff(), options.dedupWindow(), new ReconcileThresholds(options.duplicateSimilarity(),
                 options.updateSimilarity(), options.forgetSimilarity()));

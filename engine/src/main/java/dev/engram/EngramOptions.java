@@ -34,6 +34,7 @@ public record EngramOptions(
         double recencyWeight,
         double importanceWeight,
         double vectorWeight,
+        int candidates,
         int maxMessages,
         int maxMessageBytes,
         int maxRequestBytes,
@@ -73,7 +74,13 @@ public record EngramOptions(
         unit("recencyWeight", recencyWeight);
         unit("importanceWeight", importanceWeight);
         unit("vectorWeight", vectorWeight);
+        if (candidates < 1 || candidates > MAX_CANDIDATES) {
+            throw new IllegalArgumentException("candidates must be in 1.." + MAX_CANDIDATES + ", was " + candidates);
+        }
     }
+
+    /** The most candidates a retrieval may take from each side ({@link Builder#candidates}). */
+    public static final int MAX_CANDIDATES = 10_000;
 
     private static void positive(String name, long v) {
         if (v <= 0) throw new IllegalArgumentException(name + " must be positive, was " + v);
@@ -101,6 +108,7 @@ public record EngramOptions(
         private double recencyWeight = RetrievalConfig.defaults().recencyWeight();
         private double importanceWeight = RetrievalConfig.defaults().importanceWeight();
         private double vectorWeight = RetrievalConfig.defaults().vectorWeight();
+        private int candidates = RetrievalConfig.defaults().candidates();
         private int maxMessages = 100;
         private int maxMessageBytes = 32 * 1024;
         private int maxRequestBytes = 256 * 1024;
@@ -138,6 +146,11 @@ public record EngramOptions(
         public Builder importanceWeight(double w) { importanceWeight = w; return this; }
         /** Weight of vector similarity in the fusion (lexical gets 1 − w). */
         public Builder vectorWeight(double w) { vectorWeight = w; return this; }
+        /**
+         * Candidates a retrieval takes from each side, vector and BM25, before fusion (default 100,
+         * 1..{@value EngramOptions#MAX_CANDIDATES}; a query's larger limit wins). More costs latency.
+         */
+        public Builder candidates(int n) { candidates = n; return this; }
         public Builder maxMessages(int n) { maxMessages = n; return this; }
         public Builder maxMessageBytes(int n) { maxMessageBytes = n; return this; }
         public Builder maxRequestBytes(int n) { maxRequestBytes = n; return this; }
@@ -198,7 +211,7 @@ public record EngramOptions(
 
         public EngramOptions build() {
             return new EngramOptions(dataDir, embedder, extractor, durability, cacheBytes, checkpointWalBytes,
-                    recencyHalfLife, recencyWeight, importanceWeight, vectorWeight, maxMessages, maxMessageBytes,
+                    recencyHalfLife, recencyWeight, importanceWeight, vectorWeight, candidates, maxMessages, maxMessageBytes,
                     maxRequestBytes, workers, queueCapacity, maxAttempts, retryBackoff, dedupWindow, consistencyTimeout,
                     syncIngestTimeout, duplicateSimilarity, updateSimilarity, forgetSimilarity, clock, lifecycle, encryption);
         }

@@ -1,6 +1,7 @@
 package dev.engram.bench.retrieve;
 
 import dev.engram.Engram;
+import dev.engram.EngramOptions;
 import dev.engram.IngestRequest;
 import dev.engram.Message;
 import dev.engram.RetrieveRequest;
@@ -81,9 +82,11 @@ public final class RetrieveSuite {
         }
         boolean reuse = List.of(args).contains("--reuse");
         int queries = quick ? 300 : 1_000;
+        String candidateArg = option(args, "--candidates");
+        int candidates = candidateArg == null ? EngramOptions.builder(Path.of(".")).build().candidates() : Integer.parseInt(candidateArg);
         Path root = Files.createTempDirectory("engram-retrieve-bench-");
-        System.out.printf(Locale.ROOT, "retrieve suite: %s, sizes %s, %d queries per cell, %s corpus, data in %s%n",
-                quick ? "quick" : "full", Arrays.toString(sizes), queries, corpus, root);
+        System.out.printf(Locale.ROOT, "retrieve suite: %s, sizes %s, %d queries per cell, %s corpus, %d candidates per side, data in %s%n",
+                quick ? "quick" : "full", Arrays.toString(sizes), queries, corpus, candidates, root);
         double lastEmbed = 0, lastNoEmbed = 0;
         String threadArg = option(args, "--embed-threads");
         EmbedderOptions embedderOptions = threadArg == null ? EmbedderOptions.defaults()
@@ -111,7 +114,7 @@ public final class RetrieveSuite {
                     load(dir, user, n, embedder);
                     System.out.printf(Locale.ROOT, "# loaded %d memories in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
                 }
-                try (Engram e = Engram.builder(dir).embedder(embedder).open()) {
+                try (Engram e = Engram.builder(dir).embedder(embedder).candidates(candidates).open()) {
                     MemoryGenerator words = generator(99);
                     List<String> qs = new ArrayList<>();
                     for (int i = 0; i < queries; i++) qs.add(words.text(3, 8));
