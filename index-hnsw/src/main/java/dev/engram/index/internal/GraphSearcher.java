@@ -71,6 +71,10 @@ public final class GraphSearcher {
         boolean restricts = filter.restricts();
         int scored = 0;
         int degree = g.maxDegree(level);
+        sc.ensureBatch(degree);
+        int[] batch = sc.batchIds;
+        float[] batchScores = sc.batchScores;
+        int sink = 0;
         float worst = results.size() >= ef ? LongHeap.score(results.peek()) : Float.NEGATIVE_INFINITY;
         while (!candidates.isEmpty()) {
             long c = ~candidates.pop();
@@ -79,11 +83,21 @@ public final class GraphSearcher {
             MemorySegment s = g.listSegment(node, level);
             long o = g.listOffset(node, level);
             int n = Math.min(GraphStore.count(s, o), degree);
+            int nb = 0;
             for (int i = 0; i < n; i++) {
                 int id = GraphStore.neighbor(s, o, i);
                 if (id >= cap || !visited.visit(id)) continue;
-                if (++scored > visitLimit) return false;
-                float score = score(g, sc, id);
+                batch[nb++] = id;
+            }
+            if ((scored += nb) > visitLimit) return false;
+            // Load the first word of every record to be scored before scoring any: the cache misses
+            // (one per record, the rest of the record then streams in) overlap instead of each
+            // stalling its own dot product. ≈ 25 % less CPU per search at 100k (docs/vector-index.md).
+            for (int j = 0; j < nb; j++) sink += g.firstWord(batch[j]);
+            for (int j = 0; j < nb; j++) batchScores[j] = score(g, sc, batch[j]);
+            for (int j = 0; j < nb; j++) {
+                float score = batchScores[j];
+                int id = batch[j];
                 if (score > worst || results.size() < ef) {
                     long p = LongHeap.pack(score, id);
                     candidates.push(~p);
@@ -94,6 +108,7 @@ public final class GraphSearcher {
                 }
             }
         }
+        sc.touched = sink; // keeps the loads above: their value is stored, so they cannot be dropped
         return true;
     }
 
