@@ -18,6 +18,10 @@ public final class GraphSearcher {
     /** Candidates re-ranked per result when the traversal ran on int8 codes. */
     static final int RERANK_OVERSAMPLE = 3;
 
+    /** Sum of the words {@link #scoreAll} read ahead; never read (a racy plain write is fine). */
+    @SuppressWarnings("unused")
+    private static int touched;
+
     private GraphSearcher() {}
 
     static float score(GraphStore g, SearchScratch sc, int node) {
@@ -159,6 +163,19 @@ public final class GraphSearcher {
             reverse(found, n);
         }
         return toResults(found, Math.min(n, k));
+    }
+
+    /**
+     * Exact scores of {@code query} (validated by the caller) against {@code nodes[0..n)}, all below
+     * the graph's size; {@link Float#NaN} for a deleted node. First words read ahead, as in
+     * {@link #searchLayer}.
+     */
+    public static void scoreAll(HnswGraph graph, float[] query, int[] nodes, int n, float[] out) {
+        GraphStore g = graph.store;
+        int sink = 0;
+        for (int i = 0; i < n; i++) sink += g.firstVectorWord(nodes[i]);
+        for (int i = 0; i < n; i++) out[i] = g.isDeleted(nodes[i]) ? Float.NaN : g.score(query, nodes[i]);
+        touched = sink; // keeps the loads above: their value is stored, so they cannot be dropped
     }
 
     /** The exact top-k over live nodes {@code 0..cap-1} accepted by the filter. */

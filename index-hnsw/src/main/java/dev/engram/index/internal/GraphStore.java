@@ -234,6 +234,11 @@ public final class GraphStore {
         return nodes.segment(node).get(INT, nodes.offset(node));
     }
 
+    /** The first int of node {@code node}'s float vector (read to bring its first cache line in). */
+    int firstVectorWord(int node) {
+        return vectorSegment(node).get(INT, vectorOffset(node));
+    }
+
     /** Where the float vector of {@code node} lives. */
     public MemorySegment vectorSegment(int node) {
         return quantized ? floats.segment(node) : nodes.segment(node);
