@@ -167,6 +167,37 @@ public final class VectorIndex implements AutoCloseable {
         }
     }
 
+    /**
+     * The exact similarity of {@code query} to each of {@code ordinals[0..n)}, written to
+     * {@code out[0..n)}: the score a search would give that ordinal, or {@link Float#NaN} for a
+     * deleted one. Scores the batch with its records' first cache lines loaded ahead, so it is
+     * cheaper than copying the vectors out one by one ({@link #vector}).
+     *
+     * @throws UnknownOrdinalException  if an ordinal was never returned by {@link #add}
+     * @throws InvalidVectorException   on a malformed query
+     * @throws IllegalArgumentException if {@code n} exceeds either array
+     */
+    public void scores(float[] query, int[] ordinals, int n, float[] out) {
+        Objects.requireNonNull(ordinals, "ordinals");
+        Objects.requireNonNull(out, "out");
+        if (n < 0 || n > ordinals.length || n > out.length) {
+            throw new IllegalArgumentException("n must be in 0.." + Math.min(ordinals.length, out.length) + ", got " + n);
+        }
+        float[] q = checkVector(query, "query");
+        lifecycle.readLock().lock();
+        try {
+            ensureOpen();
+            HnswGraph g = graph;
+            int size = g.size();
+            for (int i = 0; i < n; i++) {
+                if (ordinals[i] < 0 || ordinals[i] >= size) throw new UnknownOrdinalException(ordinals[i], size);
+            }
+            GraphSearcher.scoreAll(g, q, ordinals, n, out);
+        } finally {
+            lifecycle.readLock().unlock();
+        }
+    }
+
     /** The top {@code k} live vectors by similarity, with default options. */
     public SearchResults search(float[] query, int k) {
         return search(query, k, SearchOptions.defaults());

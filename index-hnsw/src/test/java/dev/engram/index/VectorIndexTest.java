@@ -33,6 +33,36 @@ class VectorIndexTest {
     }
 
     @Test
+    void scoresOfListedOrdinalsEqualWhatASearchGivesThem(TestRandom random) {
+        for (boolean quantized : new boolean[] {false, true}) {
+            for (Similarity sim : Similarity.values()) {
+                try (VectorIndex index = VectorIndex.create(IndexConfig.defaults(DIM).withSimilarity(sim).withQuantized(quantized))) {
+                    float[][] data = Vectors.clustered(random, 200, DIM, 4, 0.5f);
+                    for (float[] v : data) index.add(v);
+                    index.delete(7);
+                    float[] query = data[random.nextInt(data.length)].clone();
+                    query[0] += 0.25f;
+                    SearchResults all = index.search(query, 200, SearchOptions.defaults().withStrategy(SearchOptions.Strategy.EXACT));
+                    int[] ordinals = {all.ordinals()[5], 7, all.ordinals()[0], all.ordinals()[198], all.ordinals()[5]};
+                    float[] out = new float[ordinals.length + 1];
+                    out[ordinals.length] = 42f;
+                    index.scores(query, ordinals, ordinals.length, out);
+                    String what = sim + (quantized ? " quantized" : "");
+                    assertEquals(all.scores()[5], out[0], what);
+                    assertTrue(Float.isNaN(out[1]), what + ": a deleted ordinal scores NaN");
+                    assertEquals(all.scores()[0], out[2], what);
+                    assertEquals(all.scores()[198], out[3], what);
+                    assertEquals(out[0], out[4], what);
+                    assertEquals(42f, out[ordinals.length], what + ": nothing written past n");
+                    assertThrows(UnknownOrdinalException.class, () -> index.scores(query, new int[] {0, 200}, 2, out));
+                    assertThrows(IllegalArgumentException.class, () -> index.scores(query, ordinals, ordinals.length + 1, out));
+                    assertThrows(InvalidVectorException.class, () -> index.scores(new float[DIM + 1], ordinals, 1, out));
+                }
+            }
+        }
+    }
+
+    @Test
     void exactScoresMatchEachSimilarity(TestRandom random) {
         for (Similarity sim : Similarity.values()) {
             try (VectorIndex index = VectorIndex.create(IndexConfig.defaults(3).withSimilarity(sim))) {

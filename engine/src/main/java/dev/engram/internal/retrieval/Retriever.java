@@ -40,7 +40,6 @@ public final class Retriever {
         double vector = Double.NaN;
         int lexicalRank;
         int vectorRank;
-        float[] embedding;
 
         Candidate(Memory memory, int ordinal) {
             this.memory = memory;
@@ -103,7 +102,6 @@ public final class Retriever {
         double halfLifeSeconds = config.recencyHalfLife().toMillis() / 1000.0;
 
         List<ScoredMemory> scored = new ArrayList<>(candidates.size());
-        List<float[]> embeddings = new ArrayList<>(candidates.size());
         for (int i = 0; i < candidates.size(); i++) {
             Candidate c = candidates.get(i);
             double relevance;
@@ -125,7 +123,6 @@ public final class Retriever {
             double score = type * (relevance + config.recencyWeight() * recency + config.importanceWeight() * m.importance());
             ScoreParts parts = new ScoreParts(vecNorm[i], lexNorm[i], relevance, recency, m.importance(), type);
             scored.add(new ScoredMemory(m, score, parts, TokenEstimator.estimate(m.content())));
-            embeddings.add(c.embedding);
         }
         Integer[] order = new Integer[scored.size()];
         for (int i = 0; i < order.length; i++) order[i] = i;
@@ -138,9 +135,7 @@ public final class Retriever {
         List<float[]> rankedEmbeddings = new ArrayList<>(order.length);
         for (int i : order) {
             ranked.add(scored.get(i));
-            float[] e = embeddings.get(i);
-            if (e == null && query.mmr()) e = store.embedding(candidates.get(i).ordinal);
-            rankedEmbeddings.add(e);
+            rankedEmbeddings.add(query.mmr() ? store.embedding(candidates.get(i).ordinal) : null);
         }
         List<ScoredMemory> packed = query.mmr()
                 ? Packer.packMmr(ranked, rankedEmbeddings, config.mmrLambda(), query.limit(), query.tokenBudget())
@@ -158,15 +153,20 @@ public final class Retriever {
             boolean lexicalSide) {
         RoaringBitmap missingLexical = new RoaringBitmap();
         Map<Integer, Candidate> byOrdinal = new LinkedHashMap<>();
+        int[] missingVector = new int[candidates.size()];
+        int m = 0;
         for (Candidate c : candidates) {
             byOrdinal.put(c.ordinal, c);
-            if (queryVector != null && Double.isNaN(c.vector)) {
-                c.embedding = store.embedding(c.ordinal);
-                if (c.embedding != null) c.vector = Packer.dot(queryVector, c.embedding);
-            }
+            if (queryVector != null && Double.isNaN(c.vector)) missingVector[m++] = c.ordinal;
             if (lexicalSide && Double.isNaN(c.lexical)) {
                 missingLexical.add(c.ordinal);
                 c.lexical = 0;
+            }
+        }
+        if (m > 0) {
+            float[] scores = store.vectorScores(queryVector, missingVector, m);
+            for (int i = 0; i < m; i++) {
+                if (!Float.isNaN(scores[i])) byOrdinal.get(missingVector[i]).vector = scores[i];
             }
         }
         if (!missingLexical.isEmpty()) {

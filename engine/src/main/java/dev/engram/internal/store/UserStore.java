@@ -631,6 +631,33 @@ public final class UserStore implements AutoCloseable {
     }
 
     /**
+     * The similarity of {@code query} to the stored embedding of each version at
+     * {@code ordinals[0..n)} (what {@link #vectorSearch} would score it), {@link Float#NaN} where
+     * {@link #embedding} would be null. One lock and one pass over the index for the whole batch.
+     */
+    public float[] vectorScores(float[] query, int[] ordinals, int n) {
+        UserState.checkEmbedding(query, options.vectors().dimension(), false);
+        return read(s -> {
+            float[] out = new float[n];
+            int[] vectors = new int[n];
+            int[] at = new int[n];
+            int m = 0;
+            for (int i = 0; i < n; i++) {
+                int v = s.vectorOf(ordinals[i]);
+                out[i] = Float.NaN;
+                if (v >= 0) {
+                    vectors[m] = v;
+                    at[m++] = i;
+                }
+            }
+            float[] scores = new float[m];
+            s.vectorIndex().scores(query, vectors, m, scores);
+            for (int j = 0; j < m; j++) out[at[j]] = scores[j];
+            return out;
+        });
+    }
+
+    /**
      * The document ordinal of the memory's current version, or -1 for an unknown or deleted memory
      * (with {@link #embedding} it gives the current version's stored vector; lifecycle consolidation).
      */

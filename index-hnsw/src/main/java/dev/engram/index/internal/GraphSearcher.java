@@ -18,6 +18,10 @@ public final class GraphSearcher {
     /** Candidates re-ranked per result when the traversal ran on int8 codes. */
     static final int RERANK_OVERSAMPLE = 3;
 
+    /** Sum of the words {@link #scoreAll} read ahead; never read (a racy plain write is fine). */
+    @SuppressWarnings("unused")
+    private static int touched;
+
     private GraphSearcher() {}
 
     static float score(GraphStore g, SearchScratch sc, int node) {
@@ -71,6 +75,10 @@ public final class GraphSearcher {
         boolean restricts = filter.restricts();
         int scored = 0;
         int degree = g.maxDegree(level);
+        sc.ensureBatch(degree);
+        int[] batch = sc.batchIds;
+        float[] batchScores = sc.batchScores;
+        int sink = 0;
         float worst = results.size() >= ef ? LongHeap.score(results.peek()) : Float.NEGATIVE_INFINITY;
         while (!candidates.isEmpty()) {
             long c = ~candidates.pop();
@@ -79,11 +87,21 @@ public final class GraphSearcher {
             MemorySegment s = g.listSegment(node, level);
             long o = g.listOffset(node, level);
             int n = Math.min(GraphStore.count(s, o), degree);
+            int nb = 0;
             for (int i = 0; i < n; i++) {
                 int id = GraphStore.neighbor(s, o, i);
                 if (id >= cap || !visited.visit(id)) continue;
-                if (++scored > visitLimit) return false;
-                float score = score(g, sc, id);
+                batch[nb++] = id;
+            }
+            if ((scored += nb) > visitLimit) return false;
+            // Load the first word of every record to be scored before scoring any: the cache misses
+            // (one per record, the rest of the record then streams in) overlap instead of each
+            // stalling its own dot product. ≈ 25 % less CPU per search at 100k (docs/vector-index.md).
+            for (int j = 0; j < nb; j++) sink += g.firstWord(batch[j]);
+            for (int j = 0; j < nb; j++) batchScores[j] = score(g, sc, batch[j]);
+            for (int j = 0; j < nb; j++) {
+                float score = batchScores[j];
+                int id = batch[j];
                 if (score > worst || results.size() < ef) {
                     long p = LongHeap.pack(score, id);
                     candidates.push(~p);
@@ -94,6 +112,7 @@ public final class GraphSearcher {
                 }
             }
         }
+        sc.touched = sink; // keeps the loads above: their value is stored, so they cannot be dropped
         return true;
     }
 
@@ -144,6 +163,19 @@ public final class GraphSearcher {
             reverse(found, n);
         }
         return toResults(found, Math.min(n, k));
+    }
+
+    /**
+     * Exact scores of {@code query} (validated by the caller) against {@code nodes[0..n)}, all below
+     * the graph's size; {@link Float#NaN} for a deleted node. First words read ahead, as in
+     * {@link #searchLayer}.
+     */
+    public static void scoreAll(HnswGraph graph, float[] query, int[] nodes, int n, float[] out) {
+        GraphStore g = graph.store;
+        int sink = 0;
+        for (int i = 0; i < n; i++) sink += g.firstVectorWord(nodes[i]);
+        for (int i = 0; i < n; i++) out[i] = g.isDeleted(nodes[i]) ? Float.NaN : g.score(query, nodes[i]);
+        touched = sink; // keeps the loads above: their value is stored, so they cannot be dropped
     }
 
     /** The exact top-k over live nodes {@code 0..cap-1} accepted by the filter. */

@@ -229,6 +229,16 @@ public final class GraphStore {
                 : Kernels.dot(q, s, o, dim);
     }
 
+    /** The first int of node {@code node}'s record (read to bring its first cache line in). */
+    int firstWord(int node) {
+        return nodes.segment(node).get(INT, nodes.offset(node));
+    }
+
+    /** The first int of node {@code node}'s float vector (read to bring its first cache line in). */
+    int firstVectorWord(int node) {
+        return vectorSegment(node).get(INT, vectorOffset(node));
+    }
+
     /** Where the float vector of {@code node} lives. */
     public MemorySegment vectorSegment(int node) {
         return quantized ? floats.segment(node) : nodes.segment(node);

@@ -22,6 +22,11 @@ public final class SearchScratch {
     int[] pruned = new int[64];
     int[] selected = new int[64];
     byte[] codes = new byte[0];
+    /** The unvisited neighbours of the node being expanded, and their scores. */
+    int[] batchIds = new int[64];
+    float[] batchScores = new float[64];
+    /** Sum of the words read ahead of scoring ({@link GraphSearcher#searchLayer}); never read. */
+    int touched;
     /** A copy of a stored vector (the node being inserted, or a candidate under the heuristic). */
     float[] vector = new float[0];
     float[] candidate = new float[0];
@@ -70,6 +75,13 @@ public final class SearchScratch {
             scores = new float[n];
             pruned = new int[n];
             selected = new int[n];
+        }
+    }
+
+    void ensureBatch(int n) {
+        if (batchIds.length < n) {
+            batchIds = new int[n];
+            batchScores = new float[n];
         }
     }
 
