@@ -24,6 +24,7 @@ import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -66,8 +67,8 @@ public final class RetrieveSuite {
         String cellArg = option(args, "--cells");
         Set<String> cells = cellArg == null ? Set.of("embed", "noembed", "concurrent", "ingest", "queryembed") : Set.of(cellArg.split(",")); // bm25: only when asked
         for (String c : cells) {
-            if (!Set.of("embed", "noembed", "concurrent", "ingest", "queryembed", "bm25").contains(c)) {
-                throw new IllegalArgumentException("--cells: unknown cell '" + c + "' (embed, noembed, concurrent, ingest, queryembed, bm25)");
+            if (!Set.of("embed", "noembed", "concurrent", "ingest", "queryembed", "bm25", "split").contains(c)) {
+                throw new IllegalArgumentException("--cells: unknown cell '" + c + "' (embed, noembed, concurrent, ingest, queryembed, bm25, split)");
             }
         }
         String corpusArg = option(args, "--corpus");
@@ -122,6 +123,8 @@ public final class RetrieveSuite {
                     for (int i = 0; i < Math.min(100, queries); i++) e.retrieve(request(user, qs.get(i)), qv.get(i)); // warm-up
                     Timing withEmbed = cells.contains("embed") ? measure(queries, i -> e.retrieve(request(user, qs.get(i)))) : null;
                     Timing noEmbed = cells.contains("noembed") ? measure(queries, i -> e.retrieve(request(user, qs.get(i)), qv.get(i))) : null;
+                    if (cells.contains("split")) split(queries, embedder, q -> e.retrieve(request(user, q)),
+                            (q, v) -> e.retrieve(request(user, q), v), qs, qv);
                     Timing concurrent = null;
                     AtomicBoolean stop = new AtomicBoolean();
                     AtomicLong ingested = new AtomicLong();
@@ -345,6 +348,38 @@ public final class RetrieveSuite {
             float inv = (float) (1 / Math.sqrt(norm));
             for (int i = 0; i < sum.length; i++) sum[i] *= inv;
             return sum;
+        }
+    }
+
+    /**
+     * The {@code split} cell (only when asked): for each query in turn, the query embedding alone,
+     * the retrieval with the embedding inside, and the retrieval with a precomputed vector, so the
+     * three see the same machine at the same moment; prints their wall-time percentiles and those
+     * of "embedding alone + retrieval with a vector" per query, to show what the with-embedding
+     * time is made of.
+     */
+    private static void split(int queries, OnnxEmbedder embedder, java.util.function.Consumer<String> withEmbedding,
+            java.util.function.BiConsumer<String, float[]> withVector, List<String> qs, List<float[]> qv) {
+        Histogram alone = new Histogram(60_000_000_000L, 3), full = new Histogram(60_000_000_000L, 3);
+        Histogram vector = new Histogram(60_000_000_000L, 3), sum = new Histogram(60_000_000_000L, 3);
+        for (int i = 0; i < queries; i++) {
+            long t0 = System.nanoTime();
+            embedder.embedQuery(qs.get(i));
+            long t1 = System.nanoTime();
+            withEmbedding.accept(qs.get(i));
+            long t2 = System.nanoTime();
+            withVector.accept(qs.get(i), qv.get(i));
+            long t3 = System.nanoTime();
+            alone.recordValue(t1 - t0);
+            full.recordValue(t2 - t1);
+            vector.recordValue(t3 - t2);
+            sum.recordValue(t1 - t0 + t3 - t2);
+        }
+        for (var row : List.of(Map.entry("split: embedding alone", alone), Map.entry("split: with embedding", full),
+                Map.entry("split: with vector", vector), Map.entry("split: alone + vector", sum))) {
+            Histogram h = row.getValue();
+            System.out.printf(Locale.ROOT, "%-8s %-22s %9.2f %9.2f %9.2f %9.2f%n", "", row.getKey(), h.getValueAtPercentile(50) / 1e6,
+                    h.getValueAtPercentile(95) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6);
         }
     }
 
