@@ -147,7 +147,7 @@ public record EngramOptions(
         /** Weight of vector similarity in the fusion (lexical gets 1 − w). */
         public Builder vectorWeight(double w) { vectorWeight = w; return this; }
         /**
-         * Candidates a retrieval takes from each side, vector and BM25, before fusion (default 100,
+         * Candidates a retrieval takes from each side, vector and BM25, before fusion (default 50,
          * 1..{@value EngramOptions#MAX_CANDIDATES}; a query's larger limit wins). More costs latency.
          */
         public Builder candidates(int n) { candidates = n; return this; }

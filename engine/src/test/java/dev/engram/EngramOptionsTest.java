@@ -15,7 +15,7 @@ class EngramOptionsTest {
 
     @Test
     void candidatesDefaultToTheRetrieversAndKeepTheirBounds() {
-        assertEquals(100, builder().build().candidates());
+        assertEquals(50, builder().build().candidates());
         assertEquals(1, builder().candidates(1).build().candidates());
         assertEquals(EngramOptions.MAX_CANDIDATES, builder().candidates(EngramOptions.MAX_CANDIDATES).build().candidates());
         for (int bad : new int[] {0, -1, EngramOptions.MAX_CANDIDATES + 1, Integer.MAX_VALUE}) {

@@ -25,7 +25,7 @@ final class Variants {
         out.add(new EngramTurns("v:rrf", e, a, d.withFusion(Fusion.RRF)));
         out.add(new EngramTurns("v:no-complete", e, a, d.withCompleteScores(false)));
         for (double w : new double[] {0.2, 0.25, 0.35}) out.add(new EngramTurns("v:lex" + w, e, a, d.withWeights(1 - w, w)));
-        for (int k : new int[] {50, 200}) out.add(new EngramTurns("v:pool" + k, e, a, d.withCandidates(k)));
+        for (int k : new int[] {30, 100, 200}) out.add(new EngramTurns("v:pool" + k, e, a, d.withCandidates(k)));
         out.add(new EngramTurns("v:recency0", e, a, d.withRecency(0, Duration.ofDays(30))));
         out.add(new EngramTurns("v:recency0.05/30d", e, a, d.withRecency(0.05, Duration.ofDays(30))));
         out.add(new EngramTurns("v:recency0.1/30d", e, a, d.withRecency(0.1, Duration.ofDays(30))));
@@ -69,7 +69,7 @@ final class Variants {
             m.mmr = true;
             out.add(m);
         }
-        out.add(new EngramExtracted("x:pool200", e, a, d.withCandidates(200), false));
+        for (int k : new int[] {30, 100, 200}) out.add(new EngramExtracted("x:pool" + k, e, a, d.withCandidates(k), false));
         out.add(new EngramExtracted("x:turns+ctx", e, a, d, true) {
             @Override
             float[] embedding(LocomoData.Session s, int i) {

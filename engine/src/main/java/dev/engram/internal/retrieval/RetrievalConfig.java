@@ -55,7 +55,7 @@ public record RetrievalConfig(Fusion fusion, double vectorWeight, double lexical
     }
 
     public static RetrievalConfig defaults() {
-        return new RetrievalConfig(Fusion.WEIGHTED, 0.7, 0.3, 60, 100, true, 0.0, Duration.ofDays(30), 0.05, Map.of(), 0.7,
+        return new RetrievalConfig(Fusion.WEIGHTED, 0.7, 0.3, 60, 50, true, 0.0, Duration.ofDays(30), 0.05, Map.of(), 0.7,
                 QueryWords.QUESTION_WORDS);
     }
 
