@@ -88,7 +88,9 @@ public final class RetrieveSuite {
         Path root = Files.createTempDirectory("engram-retrieve-bench-");
         System.out.printf(Locale.ROOT, "retrieve suite: %s, sizes %s, %d queries per cell, %s corpus, %d candidates per side, data in %s%n",
                 quick ? "quick" : "full", Arrays.toString(sizes), queries, corpus, candidates, root);
-        double lastEmbed = 0, lastNoEmbed = 0;
+        double lastEmbed = Double.NaN, lastNoEmbed = Double.NaN;
+        String pairedArg = option(args, "--paired-candidates");
+        int pairedCandidates = pairedArg == null ? 0 : Integer.parseInt(pairedArg);
         String threadArg = option(args, "--embed-threads");
         EmbedderOptions embedderOptions = threadArg == null ? EmbedderOptions.defaults()
                 : EmbedderOptions.builder().threads(Integer.parseInt(threadArg)).build();
@@ -114,6 +116,10 @@ public final class RetrieveSuite {
                 } else {
                     load(dir, user, n, embedder);
                     System.out.printf(Locale.ROOT, "# loaded %d memories in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
+                }
+                if (pairedCandidates > 0) {
+                    paired(root, dir, user, n, embedder, queries, candidates, pairedCandidates);
+                    continue;
                 }
                 try (Engram e = Engram.builder(dir).embedder(embedder).candidates(candidates).open()) {
                     MemoryGenerator words = generator(99);
@@ -348,6 +354,46 @@ public final class RetrieveSuite {
             float inv = (float) (1 / Math.sqrt(norm));
             for (int i = 0; i < sum.length; i++) sum[i] *= inv;
             return sum;
+        }
+    }
+
+    /**
+     * {@code --paired-candidates=B}: instead of the cells, two engines over two copies of the same
+     * user, one with {@code a} candidates per side ({@code --candidates}, default the engine's) and
+     * one with {@code b}, the suite's queries with precomputed vectors alternating between them
+     * query by query (one warm-up pass, then three), and the calling thread's CPU time per call of
+     * each: a paired comparison that the machine's drift cannot bias towards either side.
+     */
+    private static void paired(Path root, Path dir, UserId user, int n, OnnxEmbedder embedder, int queries, int a, int b)
+            throws Exception {
+        Path copy = root.resolve("u" + n + "-paired");
+        copyTree(dir, copy);
+        try (Engram ea = Engram.builder(dir).embedder(embedder).candidates(a).open();
+             Engram eb = Engram.builder(copy).embedder(embedder).candidates(b).open()) {
+            MemoryGenerator words = generator(99);
+            List<String> qs = new ArrayList<>();
+            for (int i = 0; i < queries; i++) qs.add(words.text(3, 8));
+            List<float[]> qv = qs.stream().map(embedder::embedQuery).toList();
+            for (int i = 0; i < queries; i++) {
+                ea.retrieve(request(user, qs.get(i)), qv.get(i));
+                eb.retrieve(request(user, qs.get(i)), qv.get(i));
+            }
+            Histogram ha = new Histogram(60_000_000_000L, 3), hb = new Histogram(60_000_000_000L, 3);
+            for (int round = 0; round < 3; round++) {
+                for (int i = 0; i < queries; i++) {
+                    long c0 = THREADS.getCurrentThreadCpuTime();
+                    ea.retrieve(request(user, qs.get(i)), qv.get(i));
+                    long c1 = THREADS.getCurrentThreadCpuTime();
+                    eb.retrieve(request(user, qs.get(i)), qv.get(i));
+                    long c2 = THREADS.getCurrentThreadCpuTime();
+                    ha.recordValue(Math.max(0, c1 - c0));
+                    hb.recordValue(Math.max(0, c2 - c1));
+                }
+            }
+            System.out.printf(Locale.ROOT, "%-8d paired, CPU ms per retrieval with a precomputed vector: %d candidates p50 %.3f p90 %.3f p99 %.3f | "
+                    + "%d candidates p50 %.3f p90 %.3f p99 %.3f%n", n, a, ha.getValueAtPercentile(50) / 1e6, ha.getValueAtPercentile(90) / 1e6,
+                    ha.getValueAtPercentile(99) / 1e6, b, hb.getValueAtPercentile(50) / 1e6, hb.getValueAtPercentile(90) / 1e6,
+                    hb.getValueAtPercentile(99) / 1e6);
         }
     }
 
