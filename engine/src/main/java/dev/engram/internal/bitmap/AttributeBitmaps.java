@@ -92,6 +92,11 @@ public final class AttributeBitmaps {
         return current.clone();
     }
 
+    /** Whether every current ordinal is in {@code set} (no copy: a count over the containers). */
+    public boolean currentWithin(RoaringBitmap set) {
+        return RoaringBitmap.andNotCardinality(current, set) == 0;
+    }
+
     public RoaringBitmap tombstones() {
         return tombstones.clone();
     }

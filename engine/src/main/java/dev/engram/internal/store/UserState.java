@@ -96,6 +96,7 @@ final class UserState {
     void installIndexes(LexicalIndex lexical, AttributeBitmaps bitmaps) {
         this.lexical = lexical;
         this.bitmaps = bitmaps;
+        currentVectors = null; // the loaded bitmaps' current set: mapped on first use
     }
 
     /** What applying a put would do. */
@@ -192,12 +193,14 @@ final class UserState {
                 if (!e.ordinals.isEmpty()) {
                     int previous = e.ordinals.getLast();
                     if (indexes) bitmaps.supersede(previous);
+                    if (indexes && currentVectors != null && vectorOf[previous] >= 0) currentVectors.remove(vectorOf[previous]);
                     // The superseded version's vector stays live: searches of current versions
                     // filter it out by the bitmaps, and an as-of search can still find it.
                 }
                 if (indexes) {
                     lexical.add(ordinal, m.content());
                     bitmaps.addVersion(ordinal, m);
+                    if (currentVectors != null && vector >= 0) currentVectors.add(vector);
                 }
                 e.ordinals.add(ordinal);
             }
@@ -216,6 +219,7 @@ final class UserState {
                     if (indexes) {
                         lexical.remove(ordinal);
                         bitmaps.tombstone(ordinal);
+                        if (currentVectors != null && vectorOf[ordinal] >= 0) currentVectors.remove(vectorOf[ordinal]);
                     }
                     if (vectorIndex && vectorOf[ordinal] >= 0) this.vectorIndex.delete(vectorOf[ordinal]);
                 }
@@ -322,30 +326,64 @@ final class UserState {
     }
 
     /** The vector ordinal of a document ordinal, or -1 if that version has no embedding. */
-    /** The last answer of {@link #vectorCandidates}, valid while nothing changed (same records, same bitmaps). */
+    /** The last answer of {@link #vectorCandidates} for a restricting filter, valid while nothing changed (same records, same bitmaps). */
     private record VectorFilter(long records, AttributeBitmaps bitmaps, RoaringBitmap accept, boolean allVersions, RoaringBitmap vectors) {}
 
     private volatile VectorFilter vectorFilter;
 
     /**
+     * The vector ordinals of the current versions that have an embedding, kept up to date as
+     * records are applied (null after {@link #installIndexes} until first needed: the loaded
+     * bitmaps' current set is then mapped once). Written only under the user store's write lock.
+     */
+    private volatile RoaringBitmap currentVectors = new RoaringBitmap();
+
+    /**
      * The vector ordinals of the current, untombstoned documents in {@code accept} (null: all
      * of them) that have an embedding — with {@code allVersions}, of every untombstoned document in
-     * {@code accept}, superseded versions included (as-of searches): the filter a vector search runs under. Mapping document
-     * ordinals to vector ordinals walks every accepted document (100k lookups for a 100k user), so the last
-     * answer is kept and returned again (the same instance: callers must not modify it) while no
-     * record was applied and the accept set is equal — the common case of many queries with the
-     * same filters. Safe for concurrent readers (the user store's read lock excludes writers): a
-     * race computes the same answer twice.
+     * {@code accept}, superseded versions included (as-of searches): the filter a vector search
+     * runs under. Callers must not modify the result and must not use it after releasing the
+     * user store's lock.
+     *
+     * <p>When {@code accept} holds every current version (the default query of a user whose
+     * memories are all active), the answer is the set of current vectors this state maintains
+     * as it applies records: no per-query work, and none after a write either. Otherwise
+     * mapping document ordinals to vector ordinals walks every accepted document (100k lookups
+     * for a 100k user), so the last answer is kept and returned again while no record was
+     * applied and the accept set is equal. Safe for concurrent readers (the read lock excludes
+     * writers): a race computes the same answer twice.
      */
     RoaringBitmap vectorCandidates(RoaringBitmap accept, boolean allVersions) {
         if (allVersions && accept == null) throw new IllegalArgumentException("a search of all versions needs an accept set");
+        if (!allVersions && (accept == null || bitmaps.currentWithin(accept))) return currentVectors();
         VectorFilter f = vectorFilter;
         if (f != null && f.records == records && f.bitmaps == bitmaps && f.allVersions == allVersions
                 && java.util.Objects.equals(f.accept, accept)) {
             return f.vectors;
         }
         RoaringBitmap docs = RoaringBitmap.andNot(allVersions ? accept : bitmaps.current(), bitmaps.tombstones());
-        if (accept != null && !allVersions) docs.and(accept);
+        if (!allVersions) docs.and(accept);
+        RoaringBitmap vectors = mapToVectors(docs, allVersions);
+        vectorFilter = new VectorFilter(records, bitmaps, accept.clone(), allVersions, vectors);
+        return vectors;
+    }
+
+    private RoaringBitmap currentVectors() {
+        RoaringBitmap c = currentVectors;
+        if (c == null) {
+            c = mapToVectors(bitmaps.current(), false);
+            currentVectors = c; // a racing reader maps the same set; either copy is right
+        }
+        return c;
+    }
+
+    /** Whether the maintained set of current vectors is what mapping the current versions gives now. */
+    boolean currentVectorsConsistent() {
+        return RoaringBitmap.xorCardinality(currentVectors(), mapToVectors(bitmaps.current(), false)) == 0;
+    }
+
+    /** The vector ordinals of {@code docs} that have one (and, with {@code liveOnly}, whose vector is live). */
+    private RoaringBitmap mapToVectors(RoaringBitmap docs, boolean liveOnly) {
         // Collected, then added in one call: per-value add() is several times slower on 100k users.
         int[] out = new int[docs.getCardinality()];
         int count = 0;
@@ -354,12 +392,11 @@ final class UserState {
             // Live vectors only: the caller's "as many as live, so all of them" shortcut relies on it.
             // A current version's vector is always live; a superseded one's may not be (written
             // under an earlier rule), so only all-version searches (as-of, rare) pay for the check.
-            if (v >= 0 && (!allVersions || vectorIndex.isLive(v))) out[count++] = v;
+            if (v >= 0 && (!liveOnly || vectorIndex.isLive(v))) out[count++] = v;
         }
         RoaringBitmap vectors = new RoaringBitmap();
         vectors.addN(out, 0, count);
         vectors.runOptimize();
-        vectorFilter = new VectorFilter(records, bitmaps, accept == null ? null : accept.clone(), allVersions, vectors);
         return vectors;
     }
 

@@ -683,7 +683,8 @@ public final class UserStore implements AutoCloseable {
     /**
      * Rebuilds the derived state from the segment files and compares it with the live state:
      * the lexical index, the bitmaps, every memory's versions, the vector-to-document ordinal
-     * mapping, which vectors are live and every live vector's components must be equal. Flushes first.
+     * mapping, which vectors are live and every live vector's components must be equal, and the
+     * maintained set of current vectors must be what the current versions map to. Flushes first.
      */
     public boolean derivedStateMatchesRebuild() throws IOException {
         lock.writeLock().lock();
@@ -711,6 +712,7 @@ public final class UserStore implements AutoCloseable {
                 }
                 if (!rebuilt.lexical().sameContent(state.lexical()) || !state.lexical().sameContent(rebuilt.lexical())) return false;
                 if (!rebuilt.bitmaps().equals(state.bitmaps()) || rebuilt.ordinals() != state.ordinals()) return false;
+                if (!state.currentVectorsConsistent() || !rebuilt.currentVectorsConsistent()) return false;
                 for (MemoryId id : state.ids()) if (!rebuilt.history(id).equals(state.history(id))) return false;
                 if (!rebuilt.journal().equals(state.journal())) return false;
                 return rebuilt.ids().size() == state.ids().size();
