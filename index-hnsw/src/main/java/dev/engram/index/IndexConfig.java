@@ -15,8 +15,8 @@ import java.util.Objects;
  *                       at least {@code k}); can be overridden per search
  * @param seed           the seed of the level assignment; a single-threaded build is deterministic
  *                       for a seed and an insertion order
- * @param quantized      keep an int8 copy of every vector and walk the graph on it, re-ranking an
- *                       oversampled candidate list with the float vectors
+ * @param quantized      keep an int8 copy of every vector and walk the graph on it, re-ranking the
+ *                       whole candidate list (max(efSearch, k) wide) with the float vectors
  *
  * <p>Immutable and thread-safe.
  */

@@ -12,6 +12,7 @@ import java.util.Random;
  * <pre>
  *   java --add-modules jdk.incubator.vector -cp … dev.engram.index.Measure recall N DIM [M EFC heuristic]
  *   java --add-modules jdk.incubator.vector -cp … dev.engram.index.Measure crossover DIM
+ *   java --add-modules jdk.incubator.vector -cp … dev.engram.index.Measure int8walk N DIM DIR [ROUNDS]
  * </pre>
  */
 public final class Measure {
@@ -27,6 +28,8 @@ public final class Measure {
                     args.length > 6 && Boolean.parseBoolean(args[6]),
                     args.length > 7 ? Integer.parseInt(args[7]) : 1);
             case "crossover" -> crossover(Integer.parseInt(args[1]));
+            case "int8walk" -> int8walk(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Path.of(args[3]),
+                    args.length > 4 ? Integer.parseInt(args[4]) : 5);
             case "latent" -> {
                 latent = true;
                 recall(Integer.parseInt(args[1]), Integer.parseInt(args[2]), IndexConfig.DEFAULT_M,
@@ -94,6 +97,93 @@ public final class Measure {
         Files.delete(f);
         Files.delete(dir);
         index.close();
+    }
+
+    /**
+     * The float walk against the int8 walk on the same latent set and the same graph (a quantized
+     * index is built with float scores, so for a seed and an insertion order both graphs are equal):
+     * recall@k against exact and CPU-time QPS for k = 10 and 100. "int8 old" is the former 3·k
+     * re-rank width, which is the int8 walk at {@code ef = max(ef, 3·k)}. Both indexes are saved in
+     * {@code dir} and re-opened on the next run. QPS rounds alternate the variants; the median is
+     * printed with the range.
+     */
+    static void int8walk(int n, int dim, Path dir, int rounds) throws Exception {
+        Random random = new Random(42);
+        float[][] all = Vectors.latent(random, n + 200, dim, 32, Math.max(16, n / 100));
+        float[][] data = java.util.Arrays.copyOf(all, n);
+        float[][] queries = java.util.Arrays.copyOfRange(all, n, n + 200);
+        Files.createDirectories(dir);
+        try (VectorIndex flt = buildOrOpen(dir.resolve("latent-float-" + n + "-" + dim + ".evx"), IndexConfig.defaults(dim), data);
+             VectorIndex int8 = buildOrOpen(dir.resolve("latent-int8-" + n + "-" + dim + ".evx"),
+                     IndexConfig.defaults(dim).withQuantized(true), data)) {
+            int maxK = 100;
+            int[][] truth = new int[queries.length][];
+            for (int i = 0; i < queries.length; i++) truth[i] = Vectors.bruteForce(Similarity.DOT_PRODUCT, data, queries[i], maxK, x -> true);
+            java.util.List<String> names = new java.util.ArrayList<>();
+            java.util.List<Runnable> runs = new java.util.ArrayList<>();
+            for (int k : new int[] {10, 100}) {
+                int[][] t = new int[queries.length][];
+                for (int i = 0; i < queries.length; i++) t[i] = java.util.Arrays.copyOf(truth[i], k);
+                java.util.Set<String> seen = new java.util.HashSet<>();
+                for (int ef : new int[] {100, 128, 200}) {
+                    for (int v = 0; v < 3; v++) {
+                        VectorIndex index = v == 0 ? flt : int8;
+                        int walkEf = v == 1 ? Math.max(ef, 3 * k) : ef;
+                        String name = String.format("k=%3d ef=%3d %-9s", k, ef, v == 0 ? "float" : 3 * k <= ef ? "int8" : v == 1 ? "int8-old" : "int8-new");
+                        SearchOptions o = SearchOptions.defaults().withStrategy(SearchOptions.Strategy.HNSW).withEfSearch(walkEf);
+                        double r = 0;
+                        for (int i = 0; i < queries.length; i++) r += Vectors.recall(index.search(queries[i], k, o).ordinals(), t[i]);
+                        System.out.printf("%s walk ef=%3d recall@%d=%.4f%n", name, walkEf, k, r / queries.length);
+                        if (!seen.add((v == 0 ? "f" : "q") + walkEf)) continue; // same search as another variant
+                        names.add(name);
+                        runs.add(() -> { for (float[] q : queries) index.search(q, k, o); });
+                    }
+                }
+                for (int ef : new int[] {110, 120, 150, 300}) { // the int8 walk's recall between and beyond
+                    SearchOptions o = SearchOptions.defaults().withStrategy(SearchOptions.Strategy.HNSW).withEfSearch(ef);
+                    double r = 0, rf = 0;
+                    for (int i = 0; i < queries.length; i++) {
+                        r += Vectors.recall(int8.search(queries[i], k, o).ordinals(), t[i]);
+                        rf += Vectors.recall(flt.search(queries[i], k, o).ordinals(), t[i]);
+                    }
+                    System.out.printf("k=%3d ef=%3d recall@%d float=%.4f int8=%.4f%n", k, ef, k, rf / queries.length, r / queries.length);
+                }
+            }
+            for (Runnable run : runs) for (int w = 0; w < 5; w++) run.run(); // warm-up, and JIT for every variant
+            double[][] qps = new double[runs.size()][rounds];
+            for (int r = 0; r < rounds; r++) {
+                for (int v = 0; v < runs.size(); v++) {
+                    long t = cpuNanos();
+                    int reps = 0;
+                    while (cpuNanos() - t < 400_000_000L) {
+                        runs.get(v).run();
+                        reps++;
+                    }
+                    qps[v][r] = reps * queries.length / ((cpuNanos() - t) / 1e9);
+                }
+                System.out.printf("round %d done, load %s%n", r + 1, Files.readString(Path.of("/proc/loadavg")).trim());
+            }
+            for (int v = 0; v < runs.size(); v++) {
+                double[] q = qps[v].clone();
+                java.util.Arrays.sort(q);
+                System.out.printf("%s qps(cpu) median=%.0f min=%.0f max=%.0f%n", names.get(v), q[q.length / 2], q[0], q[q.length - 1]);
+            }
+        }
+    }
+
+    static VectorIndex buildOrOpen(Path file, IndexConfig cfg, float[][] data) throws Exception {
+        if (Files.exists(file)) {
+            VectorIndex index = VectorIndex.open(file);
+            if (index.config().equals(cfg) && index.size() == data.length) return index;
+            index.close();
+            throw new IllegalStateException(file + " holds another index; delete it");
+        }
+        VectorIndex index = VectorIndex.create(cfg);
+        long c0 = cpuNanos();
+        for (float[] v : data) index.add(v);
+        System.out.printf("built %s in %.1fs cpu%n", file.getFileName(), (cpuNanos() - c0) / 1e9);
+        index.save(file);
+        return index;
     }
 
     static float[] perturb(Random r, float[] v, float noise) {

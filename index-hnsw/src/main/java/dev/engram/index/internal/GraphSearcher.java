@@ -15,9 +15,6 @@ import org.roaringbitmap.IntIterator;
  * ({@code cap}), skips ids at or above it, and reads each list lock-free (see {@link GraphStore}).
  */
 public final class GraphSearcher {
-    /** Candidates re-ranked per result when the traversal ran on int8 codes. */
-    static final int RERANK_OVERSAMPLE = 3;
-
     private GraphSearcher() {}
 
     static float score(GraphStore g, SearchScratch sc, int node) {
@@ -115,7 +112,6 @@ public final class GraphSearcher {
             sc.approximate = true;
             sc.queryScale = scale;
             sc.queryNorm = Quantizer.squaredNorm(query);
-            width = Math.max(width, RERANK_OVERSAMPLE * k);
         } else {
             sc.exactQuery(query);
         }
@@ -134,7 +130,7 @@ public final class GraphSearcher {
         if (!searchLayer(g, sc, width, 0, filter, liveOnly, cap, visitLimit)) return null;
         long[] found = sc.drainBuffer(sc.results.size());
         int n = sc.results.drainDescending(found);
-        if (g.quantized) { // re-rank the oversampled candidates on the float vectors
+        if (g.quantized) { // re-rank the whole beam (not just its int8 top k) on the float vectors
             sc.exactQuery(query);
             for (int i = 0; i < n; i++) {
                 int node = LongHeap.node(found[i]);
