@@ -22,6 +22,8 @@ public final class SearchScratch {
     int[] pruned = new int[64];
     int[] selected = new int[64];
     byte[] codes = new byte[0];
+    int[] hop = new int[64];
+    long touched;
     /** A copy of a stored vector (the node being inserted, or a candidate under the heuristic). */
     float[] vector = new float[0];
     float[] candidate = new float[0];
@@ -71,6 +73,11 @@ public final class SearchScratch {
             pruned = new int[n];
             selected = new int[n];
         }
+    }
+
+    int[] hop(int degree) {
+        if (hop.length < degree) hop = new int[degree];
+        return hop;
     }
 
     byte[] codes(int dim) {
