@@ -31,6 +31,10 @@ public final class StoreAccesses {
     public static StoreAccess open(EngramOptions options, ReplaySink sink, MasterKey masterKey) throws IOException {
         MemoryStore.Options o = MemoryStore.Options.defaults().withDurability(options.durability())
                 .withOpenUsersMaxBytes(options.cacheBytes()).withCheckpointWalBytes(options.checkpointWalBytes());
+        if (options.quantizedVectors()) {
+            UserStore.Options u = o.user();
+            o = o.withUser(new UserStore.Options(u.targetBlockBytes(), u.segmentRollBytes(), u.vectors().withQuantized(true)));
+        }
         if (masterKey != null) o = o.withEncryption(masterKey, options.encryption() == null ? null : options.encryption().keyStore());
         TextAnalyzer analyzer = new TextAnalyzer();
         Buckets syncs = new Buckets(FSYNC_BOUNDS);
