@@ -121,6 +121,7 @@ public final class Measure {
             for (int i = 0; i < queries.length; i++) truth[i] = Vectors.bruteForce(Similarity.DOT_PRODUCT, data, queries[i], maxK, x -> true);
             java.util.List<String> names = new java.util.ArrayList<>();
             java.util.List<java.util.function.IntConsumer> runs = new java.util.ArrayList<>(); // 10 queries from an index
+            java.util.List<java.util.function.IntConsumer> single = new java.util.ArrayList<>(); // one query
             for (int k : new int[] {10, 100}) {
                 int[][] t = new int[queries.length][];
                 for (int i = 0; i < queries.length; i++) t[i] = java.util.Arrays.copyOf(truth[i], k);
@@ -137,6 +138,7 @@ public final class Measure {
                         if (!seen.add((v == 0 ? "f" : "q") + walkEf)) continue; // same search as another variant
                         names.add(name);
                         runs.add(from -> { for (int i = from; i < from + 10; i++) index.search(queries[i], k, o); });
+                        single.add(i -> index.search(queries[i], k, o));
                     }
                 }
                 for (int ef : new int[] {110, 120, 150, 300}) { // the int8 walk's recall between and beyond
@@ -162,6 +164,24 @@ public final class Measure {
                     qps[v][r] = done / ((cpuNanos() - t) / 1e9);
                 }
                 System.out.printf("round %d done, load %s%n", r + 1, Files.readString(Path.of("/proc/loadavg")).trim());
+            }
+            // per-query wall latency, the variants alternating query by query, so load hits all alike
+            int passes = 5;
+            long[][] lat = new long[runs.size()][passes * queries.length];
+            for (int p = 0, at = 0; p < passes; p++) {
+                for (int i = 0; i < queries.length; i++, at++) {
+                    for (int v = 0; v < single.size(); v++) { // another query per variant: no warm caches
+                        long t0 = System.nanoTime();
+                        single.get(v).accept((i + 37 * v) % queries.length);
+                        lat[v][at] = System.nanoTime() - t0;
+                    }
+                }
+            }
+            for (int v = 0; v < runs.size(); v++) {
+                long[] l = lat[v];
+                java.util.Arrays.sort(l);
+                System.out.printf("%s wall per query p50=%.0fus p90=%.0fus p99=%.0fus%n", names.get(v),
+                        l[l.length / 2] / 1e3, l[(int) (l.length * 0.9)] / 1e3, l[(int) (l.length * 0.99)] / 1e3);
             }
             for (int v = 0; v < runs.size(); v++) {
                 double[] q = qps[v].clone();

@@ -20,9 +20,9 @@ public final class GraphSearcher {
      * codes, then scores them. The reads do not depend on each other, so the core has many cache
      * misses in flight at once instead of one neighbour's at a time; the scoring then finds the
      * codes in L1 (32 neighbours × 7 lines fit). Java has no prefetch instruction; this is the
-     * substitute. Measured 1.3–1.5× on the int8 walk at 100k (docs/vector-index.md); the same on
-     * the float walk (27 lines per neighbour, more than L1 holds) gained nothing, so it stays off
-     * there. {@code -Dengram.index.noPrefetch=true} turns it off, for measurements.
+     * substitute. Measured 1.2–1.6× on the int8 walk at 100k (docs/vector-index.md); the same on
+     * the float walk (24 lines per neighbour, more than L1 holds for a hop) gained nothing, so it
+     * stays off there. {@code -Dengram.index.noPrefetch=true} turns it off, for measurements.
      */
     static final boolean PREFETCH = !Boolean.getBoolean("engram.index.noPrefetch");
 

@@ -22,7 +22,9 @@ public final class SearchScratch {
     int[] pruned = new int[64];
     int[] selected = new int[64];
     byte[] codes = new byte[0];
+    /** The unvisited neighbours of the node being expanded. */
     int[] hop = new int[64];
+    /** Where the int8 walk's cache-line reads go, so the JIT keeps them. */
     long touched;
     /** A copy of a stored vector (the node being inserted, or a candidate under the heuristic). */
     float[] vector = new float[0];
