@@ -30,7 +30,6 @@ public record EngramOptions(
         Durability durability,
         long cacheBytes,
         long checkpointWalBytes,
-        boolean quantizedVectors,
         Duration recencyHalfLife,
         double recencyWeight,
         double importanceWeight,
@@ -97,7 +96,6 @@ public record EngramOptions(
         private Durability durability = Durability.SYNC;
         private long cacheBytes = 256L << 20;
         private long checkpointWalBytes = 64L << 20;
-        private boolean quantizedVectors = false;
         // Scoring defaults are the retriever's, chosen on LoCoMo (docs/retrieval.md).
         private Duration recencyHalfLife = RetrievalConfig.defaults().recencyHalfLife();
         private double recencyWeight = RetrievalConfig.defaults().recencyWeight();
@@ -129,15 +127,6 @@ public record EngramOptions(
         /** The extractor (default: the offline rule-based extractor). */
         public Builder extractor(Extractor e) { extractor = e; return this; }
         public Builder durability(Durability d) { durability = d; return this; }
-        /**
-         * Int8-quantized vector indexes for new users (and indexes rebuilt from the segments): the
-         * HNSW walk scores int8 codes (576-byte records instead of 1,728 at 384-d), then re-ranks
-         * its whole beam with the float vectors; about 22 % more memory and disk per vector (the
-         * float copy stays). Existing vector files keep the way they were written. Used only by
-         * users above the exact-scan threshold (2,500 vectors). Default off (docs/vector-index.md,
-         * docs/benchmarks.md "retrieve").
-         */
-        public Builder quantizedVectors(boolean q) { quantizedVectors = q; return this; }
         /** Bound on the resident bytes of open users (LRU). */
         public Builder cacheBytes(long b) { cacheBytes = b; return this; }
         /** WAL bytes after which a checkpoint runs. */
@@ -209,7 +198,7 @@ public record EngramOptions(
 
         public EngramOptions build() {
             return new EngramOptions(dataDir, embedder, extractor, durability, cacheBytes, checkpointWalBytes,
-                    quantizedVectors, recencyHalfLife, recencyWeight, importanceWeight, vectorWeight, maxMessages, maxMessageBytes,
+                    recencyHalfLife, recencyWeight, importanceWeight, vectorWeight, maxMessages, maxMessageBytes,
                     maxRequestBytes, workers, queueCapacity, maxAttempts, retryBackoff, dedupWindow, consistencyTimeout,
                     syncIngestTimeout, duplicateSimilarity, updateSimilarity, forgetSimilarity, clock, lifecycle, encryption);
         }

@@ -31,7 +31,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * {@code bench/run retrieve [--quick] [--sizes=1000,10000,100000] [--cells=embed,noembed,concurrent,queryembed,ingest|bm25]
- * [--embed-threads=N] [--reuse] [--corpus=english|letters] [--quantized]}: latency of {@link Engram#retrieve} (limit 10, 512-token budget)
+ * [--embed-threads=N] [--reuse] [--corpus=english|letters]}: latency of {@link Engram#retrieve} (limit 10, 512-token budget)
  * for one user holding 1k / 10k (/ 100k without --quick) memories, with the query embedded inside
  * the call and with a precomputed query vector, single thread and while another thread ingests
  * into the same user; the query embedding alone ({@code queryembed}: the suite's queries and
@@ -80,7 +80,6 @@ public final class RetrieveSuite {
             return;
         }
         boolean reuse = List.of(args).contains("--reuse");
-        quantized = List.of(args).contains("--quantized");
         int queries = quick ? 300 : 1_000;
         Path root = Files.createTempDirectory("engram-retrieve-bench-");
         System.out.printf(Locale.ROOT, "retrieve suite: %s, sizes %s, %d queries per cell, %s corpus, data in %s%n",
@@ -98,7 +97,7 @@ public final class RetrieveSuite {
                 UserId user = UserId.of("bench-user");
                 long t0 = System.nanoTime();
                 if (reuse) {
-                    Path cached = BenchEnv.cacheDir().resolve("retrieve").resolve((corpus.equals("letters") ? "u" + n : "u" + n + "-" + corpus) + (quantized ? "-q" : ""));
+                    Path cached = BenchEnv.cacheDir().resolve("retrieve").resolve(corpus.equals("letters") ? "u" + n : "u" + n + "-" + corpus);
                     if (!Files.exists(cached.resolve(COMPLETE))) {
                         deleteTree(cached);
                         load(cached, user, n, embedder);
@@ -112,7 +111,7 @@ public final class RetrieveSuite {
                     load(dir, user, n, embedder);
                     System.out.printf(Locale.ROOT, "# loaded %d memories in %.1f s%n", n, (System.nanoTime() - t0) / 1e9);
                 }
-                try (Engram e = Engram.builder(dir).embedder(embedder).quantizedVectors(quantized).open()) {
+                try (Engram e = Engram.builder(dir).embedder(embedder).open()) {
                     MemoryGenerator words = generator(99);
                     List<String> qs = new ArrayList<>();
                     for (int i = 0; i < queries; i++) qs.add(words.text(3, 8));
@@ -255,16 +254,6 @@ public final class RetrieveSuite {
     /** {@code --corpus}: {@code english} (default; {@link MemoryGenerator#english}) or {@code letters} (generated words, several word pieces each). */
     private static String corpus = "english";
 
-    /** {@code --quantized}: int8-quantized vector indexes ({@link dev.engram.EngramOptions.Builder#quantizedVectors}), loaded users cached apart. */
-    private static boolean quantized;
-
-    private static MemoryStore.Options storeOptions() {
-        MemoryStore.Options o = MemoryStore.Options.defaults();
-        if (!quantized) return o;
-        var u = o.user();
-        return o.withUser(new dev.engram.internal.store.UserStore.Options(u.targetBlockBytes(), u.segmentRollBytes(), u.vectors().withQuantized(true)));
-    }
-
     private static MemoryGenerator generator(long seed) {
         return corpus.equals("letters") ? new MemoryGenerator(seed) : MemoryGenerator.english(seed);
     }
@@ -302,7 +291,8 @@ public final class RetrieveSuite {
         MemoryGenerator g = generator(n);
         WordVectors words = corpus.equals("english") ? new WordVectors(embedder) : null;
         try (TextAnalyzer analyzer = new TextAnalyzer();
-             MemoryStore store = MemoryStore.open(dir, analyzer, storeOptions().withDurability(Durability.NONE), MemoryStore.EventSink.NONE)) {
+             MemoryStore store = MemoryStore.open(dir, analyzer, MemoryStore.Options.defaults().withDurability(Durability.NONE),
+                     MemoryStore.EventSink.NONE)) {
             List<MemoryStore.Mutation> batch = new ArrayList<>();
             for (int i = 0; i < n; i++) {
                 var m = g.memory(user);

@@ -29,7 +29,8 @@ public final class StoreAccesses {
 
     /** The same, encrypted with {@code masterKey} (null: unencrypted) and the key store of {@code options.encryption()}. */
     public static StoreAccess open(EngramOptions options, ReplaySink sink, MasterKey masterKey) throws IOException {
-        MemoryStore.Options o = storeOptions(options);
+        MemoryStore.Options o = MemoryStore.Options.defaults().withDurability(options.durability())
+                .withOpenUsersMaxBytes(options.cacheBytes()).withCheckpointWalBytes(options.checkpointWalBytes());
         if (masterKey != null) o = o.withEncryption(masterKey, options.encryption() == null ? null : options.encryption().keyStore());
         TextAnalyzer analyzer = new TextAnalyzer();
         Buckets syncs = new Buckets(FSYNC_BOUNDS);
@@ -60,17 +61,6 @@ public final class StoreAccesses {
             analyzer.close();
             throw e;
         }
-    }
-
-    /** The store options the engine options ask for (encryption aside). */
-    static MemoryStore.Options storeOptions(EngramOptions options) {
-        MemoryStore.Options o = MemoryStore.Options.defaults().withDurability(options.durability())
-                .withOpenUsersMaxBytes(options.cacheBytes()).withCheckpointWalBytes(options.checkpointWalBytes());
-        if (options.quantizedVectors()) {
-            UserStore.Options u = o.user();
-            o = o.withUser(new UserStore.Options(u.targetBlockBytes(), u.segmentRollBytes(), u.vectors().withQuantized(true)));
-        }
-        return o;
     }
 
     /** Wraps an open {@link MemoryStore} (tests open theirs on fault-injecting storage). */
