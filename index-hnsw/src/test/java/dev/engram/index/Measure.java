@@ -13,6 +13,7 @@ import java.util.Random;
  *   java --add-modules jdk.incubator.vector -cp … dev.engram.index.Measure recall N DIM [M EFC heuristic]
  *   java --add-modules jdk.incubator.vector -cp … dev.engram.index.Measure crossover DIM
  *   java --add-modules jdk.incubator.vector -cp … dev.engram.index.Measure int8walk N DIM DIR [ROUNDS]
+ *   java --add-modules jdk.incubator.vector -cp … dev.engram.index.Measure files FLOAT.vec INT8.vec K EF
  * </pre>
  */
 public final class Measure {
@@ -28,6 +29,7 @@ public final class Measure {
                     args.length > 6 && Boolean.parseBoolean(args[6]),
                     args.length > 7 ? Integer.parseInt(args[7]) : 1);
             case "crossover" -> crossover(Integer.parseInt(args[1]));
+            case "files" -> files(Path.of(args[1]), Path.of(args[2]), Integer.parseInt(args[3]), Integer.parseInt(args[4]));
             case "int8walk" -> int8walk(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Path.of(args[3]),
                     args.length > 4 ? Integer.parseInt(args[4]) : 5);
             case "latent" -> {
@@ -187,6 +189,87 @@ public final class Measure {
                 double[] q = qps[v].clone();
                 java.util.Arrays.sort(q);
                 System.out.printf("%s qps(cpu) median=%.0f min=%.0f max=%.0f%n", names.get(v), q[q.length / 2], q[0], q[q.length - 1]);
+            }
+        }
+    }
+
+    /**
+     * Per-query latency and CPU-time QPS of two saved indexes over the same vectors (say a float
+     * and a quantized one written by the engine), queries = normalized sums of three stored
+     * vectors (like the retrieve bench's summed word embeddings), the two alternating query by
+     * query on different queries.
+     */
+    static void files(Path a, Path b, int k, int ef) throws Exception {
+        try (VectorIndex x = VectorIndex.open(a); VectorIndex y = VectorIndex.open(b)) {
+            Random random = new Random(42);
+            float[][] queries = new float[1000][];
+            for (int i = 0; i < queries.length; i++) {
+                float[] q = new float[x.config().dimension()];
+                for (int t = 0; t < 3; t++) {
+                    float[] v = x.vector(random.nextInt(x.size()));
+                    if (v != null) for (int d = 0; d < q.length; d++) q[d] += v[d];
+                }
+                queries[i] = Vectors.normalize(q);
+            }
+            SearchOptions o = SearchOptions.defaults().withStrategy(SearchOptions.Strategy.HNSW).withEfSearch(ef);
+            VectorIndex[] idx = {x, y};
+            double overlap = 0;
+            for (float[] q : queries) overlap += Vectors.recall(y.search(q, k, o).ordinals(), x.search(q, k, o).ordinals());
+            System.out.printf("%s quantized=%s vs %s quantized=%s, k=%d ef=%d, result overlap %.4f%n", a.getFileName(),
+                    x.config().quantized(), b.getFileName(), y.config().quantized(), k, ef, overlap / queries.length);
+            float[][] data = new float[x.size()][];
+            for (int i = 0; i < data.length; i++) data[i] = x.vector(i);
+            float[][] data2 = new float[y.size()][];
+            for (int i = 0; i < data2.length; i++) data2[i] = y.vector(i);
+            int same = 0;
+            for (int i = 0; i < data.length; i++) if (java.util.Arrays.equals(data[i], data2[i])) same++;
+            System.out.printf("identical stored vectors: %d of %d%n", same, data.length);
+            int[] argmax = new int[x.config().dimension()];
+            double ratio = 0, levels = 0;
+            for (float[] v : data) {
+                int m = 0;
+                double sq = 0;
+                for (int d = 0; d < v.length; d++) {
+                    if (Math.abs(v[d]) > Math.abs(v[m])) m = d;
+                    sq += v[d] * v[d];
+                }
+                argmax[m]++;
+                double rms = Math.sqrt(sq / v.length);
+                ratio += Math.abs(v[m]) / rms / data.length;
+                levels += 127 * rms / Math.abs(v[m]) / data.length; // int8 steps per typical component
+            }
+            int top = 0;
+            for (int d = 0; d < argmax.length; d++) if (argmax[d] > argmax[top]) top = d;
+            System.out.printf("largest |component| in dimension %d for %.1f%% of vectors; max|x|/rms %.1f on average, "
+                    + "so a typical component gets ±%.1f int8 steps%n", top, 100.0 * argmax[top] / data.length, ratio, levels);
+            for (int ef2 : new int[] {128, 300}) {
+                SearchOptions o2 = o.withEfSearch(ef2);
+                double[] r = new double[2];
+                for (int i = 0; i < 200; i++) {
+                    int[] truth = Vectors.bruteForce(Similarity.DOT_PRODUCT, data, queries[i], k, n -> data[n] != null);
+                    r[0] += Vectors.recall(x.search(queries[i], k, o2).ordinals(), truth) / 200;
+                    r[1] += Vectors.recall(y.search(queries[i], k, o2).ordinals(), truth) / 200;
+                }
+                System.out.printf("ef=%d recall@%d first %.4f second %.4f (200 queries)%n", ef2, k, r[0], r[1]);
+            }
+            for (int w = 0; w < 3; w++) for (float[] q : queries) for (VectorIndex v : idx) v.search(q, k, o);
+            long[][] lat = new long[2][3 * queries.length];
+            long[] cpu = new long[2];
+            for (int p = 0, at = 0; p < 3; p++) {
+                for (int i = 0; i < queries.length; i++, at++) {
+                    for (int v = 0; v < 2; v++) {
+                        long t0 = System.nanoTime();
+                        idx[v].search(queries[(i + 500 * v) % queries.length], k, o);
+                        lat[v][at] = System.nanoTime() - t0;
+                    }
+                }
+            }
+            for (int v = 0; v < 2; v++) {
+                long[] l = lat[v];
+                java.util.Arrays.sort(l);
+                System.out.printf("%s wall per query p50=%.0fus p90=%.0fus p99=%.0fus p99.9=%.0fus max=%.0fus%n",
+                        v == 0 ? "first " : "second", l[l.length / 2] / 1e3, l[(int) (l.length * 0.9)] / 1e3,
+                        l[(int) (l.length * 0.99)] / 1e3, l[(int) (l.length * 0.999)] / 1e3, l[l.length - 1] / 1e3);
             }
         }
     }
