@@ -15,8 +15,10 @@ import java.util.Objects;
  *                       at least {@code k}); can be overridden per search
  * @param seed           the seed of the level assignment; a single-threaded build is deterministic
  *                       for a seed and an insertion order
- * @param quantized      keep an int8 copy of every vector and walk the graph on it, re-ranking an
- *                       oversampled candidate list with the float vectors
+ * @param quantized      keep an int8 copy of every vector and walk the graph on it, re-ranking the
+ *                       whole candidate list (max(efSearch, k) wide) with the float vectors; loses
+ *                       much recall on vectors with a dominant dimension, such as bge embeddings
+ *                       (docs/vector-index.md, "Quantization loses recall")
  *
  * <p>Immutable and thread-safe.
  */

@@ -1,9 +1,12 @@
 package dev.engram.index;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.engram.testkit.Seeded;
 import dev.engram.testkit.TestRandom;
+import java.util.Arrays;
 import java.util.function.IntPredicate;
 import org.junit.jupiter.api.Test;
 import org.roaringbitmap.RoaringBitmap;
@@ -70,6 +73,50 @@ class RecallTest {
                 assertTrue(r >= 0.95, c + ": recall " + r);
             }
         }
+    }
+
+    /**
+     * The int8 walk keeps a beam of max(ef, k), like the float walk, and re-ranks all of it: k
+     * only truncates the re-ranked beam. (The former walk widened the beam to 3·k, so a k close to
+     * ef walked a different, wider beam and k = 100 cost as much as ef = 300.)
+     */
+    @Test
+    void kOnlyTruncatesTheBeamOfEitherWalk(TestRandom random) {
+        Data d = Data.generate(random, 2500, DIM);
+        for (IndexConfig c : new IndexConfig[] {IndexConfig.defaults(DIM), IndexConfig.defaults(DIM).withQuantized(true)}) {
+            try (VectorIndex index = build(c, d.vectors)) {
+                SearchOptions ef64 = SearchOptions.defaults().withStrategy(SearchOptions.Strategy.HNSW).withEfSearch(64);
+                for (float[] q : d.queries) {
+                    SearchResults beam = index.search(q, 64, ef64);
+                    for (int k : new int[] {10, 32, 50}) {
+                        SearchResults top = index.search(q, k, ef64);
+                        assertArrayEquals(Arrays.copyOf(beam.ordinals(), k), top.ordinals(), c + ", k = " + k);
+                    }
+                }
+            }
+        }
+    }
+
+    /** With the beam no wider than k, the re-ranked int8 walk finds about what the float walk finds. */
+    @Test
+    void int8WalkAtKEqualToEfKeepsTheFloatWalksRecall(TestRandom random) {
+        Data d = Data.generate(random, N, DIM);
+        int k = 50;
+        SearchOptions o = SearchOptions.defaults().withStrategy(SearchOptions.Strategy.HNSW).withEfSearch(k);
+        double[] recall = new double[2];
+        IndexConfig[] configs = {IndexConfig.defaults(DIM), IndexConfig.defaults(DIM).withQuantized(true)};
+        for (int c = 0; c < 2; c++) {
+            try (VectorIndex index = build(configs[c], d.vectors)) {
+                for (float[] q : d.queries) {
+                    int[] truth = Vectors.bruteForce(Similarity.DOT_PRODUCT, d.vectors, q, k, i -> true);
+                    int[] found = index.search(q, k, o).ordinals();
+                    assertEquals(k, found.length, "k results");
+                    recall[c] += Vectors.recall(found, truth) / d.queries.length;
+                }
+            }
+        }
+        System.out.printf("recall@%d at ef = %d: float %.4f, int8 walk %.4f%n", k, k, recall[0], recall[1]);
+        assertTrue(recall[1] >= recall[0] - 0.02, "int8 walk recall " + recall[1] + " vs float " + recall[0]);
     }
 
     /** 1 %, 10 %, 50 % as the issue asks; 75 % leaves more candidates than the crossover, so AUTO walks the graph. */

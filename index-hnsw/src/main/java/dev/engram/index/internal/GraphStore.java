@@ -256,6 +256,18 @@ public final class GraphStore {
         return similarity == Similarity.EUCLIDEAN ? 2 * dot - qNorm - s.get(FLOAT, o + normOff) : dot;
     }
 
+    /**
+     * Reads one byte of every cache line holding node {@code node}'s int8 codes and scale (what
+     * {@link #approxScore} reads) and returns their sum, so the caller can keep the loads alive.
+     */
+    long touchCodes(int node) {
+        MemorySegment s = nodes.segment(node);
+        long o = nodes.offset(node);
+        long x = 0;
+        for (int b = 0; b < neighborsOff; b += 64) x += s.get(ValueLayout.JAVA_BYTE, o + b);
+        return x;
+    }
+
     /** Copies node {@code node}'s float vector into {@code out}. */
     public void readVector(int node, float[] out) {
         MemorySegment.copy(vectorSegment(node), FLOAT, vectorOffset(node), out, 0, dim);

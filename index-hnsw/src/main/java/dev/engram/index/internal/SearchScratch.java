@@ -26,7 +26,7 @@ public final class SearchScratch {
     int[] batchIds = new int[64];
     float[] batchScores = new float[64];
     /** Sum of the words read ahead of scoring ({@link GraphSearcher#searchLayer}); never read. */
-    int touched;
+    long touched;
     /** A copy of a stored vector (the node being inserted, or a candidate under the heuristic). */
     float[] vector = new float[0];
     float[] candidate = new float[0];
