@@ -17,7 +17,8 @@ import java.util.Objects;
  *                       for a seed and an insertion order
  * @param quantized      keep an int8 copy of every vector and walk the graph on it, re-ranking the
  *                       whole candidate list (max(efSearch, k) wide) with the float vectors; loses
- *                       much recall on vectors with a dominant dimension, such as bge embeddings
+ *                       much recall on vectors with a dominant dimension, such as the retrieve
+ *                       bench's sums of bge-small word embeddings
  *                       (docs/vector-index.md, "Quantization loses recall")
  *
  * <p>Immutable and thread-safe.
