@@ -92,6 +92,19 @@ class UserStoreVectorTest {
                     assertFalse(deleted.contains(h.memory().id()));
                 }
             }
+            // Score completion's batch: every ordinal ever given (superseded, deleted, without an
+            // embedding) and some past the end score what its stored embedding gives, NaN without one.
+            float[] q = unit(r);
+            int n = 3 * (current.size() + deleted.size()) + 8;
+            int[] ordinals = new int[n];
+            for (int i = 0; i < n; i++) ordinals[i] = i;
+            float[] scores = s.vectorScores(q, ordinals, n);
+            assertEquals(n, scores.length);
+            for (int i = 0; i < n; i++) {
+                float[] e = s.embedding(i);
+                if (e == null) assertTrue(Float.isNaN(scores[i]), "ordinal " + i + " has no embedding");
+                else assertEquals(dot(q, e), scores[i], 1e-5, "ordinal " + i);
+            }
         }
     }
 
