@@ -325,7 +325,6 @@ final class UserState {
         return documentOf[vector];
     }
 
-    /** The vector ordinal of a document ordinal, or -1 if that version has no embedding. */
     /** The last answer of {@link #vectorCandidates} for a restricting filter, valid while nothing changed (same records, same bitmaps). */
     private record VectorFilter(long records, AttributeBitmaps bitmaps, RoaringBitmap accept, boolean allVersions, RoaringBitmap vectors) {}
 
@@ -400,6 +399,7 @@ final class UserState {
         return vectors;
     }
 
+    /** The vector ordinal of a document ordinal, or -1 if that version has no embedding. */
     int vectorOf(int ordinal) {
         return ordinal >= 0 && ordinal < byOrdinal.size() ? vectorOf[ordinal] : -1;
     }
