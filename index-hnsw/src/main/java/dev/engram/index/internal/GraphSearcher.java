@@ -41,23 +41,37 @@ public final class GraphSearcher {
 
     /** Greedy walk on one upper layer from {@code cur}; returns the packed best (score, node). */
     static long greedy(GraphStore g, SearchScratch sc, int cur, float curScore, int level, int cap) {
+        sc.ensureBatch(g.m);
+        int[] batch = sc.batchIds;
+        long sink = 0;
         boolean changed = true;
         while (changed) {
             changed = false;
             MemorySegment s = g.listSegment(cur, level);
             long o = g.listOffset(cur, level);
             int n = Math.min(GraphStore.count(s, o), g.m);
+            int nb = 0;
             for (int i = 0; i < n; i++) {
                 int id = GraphStore.neighbor(s, o, i);
-                if (id >= cap) continue;
-                float sc2 = score(g, sc, id);
+                if (id < cap) batch[nb++] = id;
+            }
+            if (PREFETCH) { // as in searchLayer
+                if (sc.approximate) {
+                    for (int j = 0; j < nb; j++) sink += g.touchCodes(batch[j]);
+                } else {
+                    for (int j = 0; j < nb; j++) sink += g.firstWord(batch[j]);
+                }
+            }
+            for (int j = 0; j < nb; j++) {
+                float sc2 = score(g, sc, batch[j]);
                 if (sc2 > curScore) {
                     curScore = sc2;
-                    cur = id;
+                    cur = batch[j];
                     changed = true;
                 }
             }
         }
+        sc.touched = sink;
         return LongHeap.pack(curScore, cur);
     }
 
