@@ -122,9 +122,7 @@ public final class RetrieveSuite {
                     continue;
                 }
                 try (Engram e = Engram.builder(dir).embedder(embedder).candidates(candidates).open()) {
-                    MemoryGenerator words = generator(99);
-                    List<String> qs = new ArrayList<>();
-                    for (int i = 0; i < queries; i++) qs.add(words.text(3, 8));
+                    List<String> qs = queryTexts(queries);
                     List<float[]> qv = qs.stream().map(embedder::embedQuery).toList();
                     for (int i = 0; i < Math.min(100, queries); i++) e.retrieve(request(user, qs.get(i)), qv.get(i)); // warm-up
                     Timing withEmbed = cells.contains("embed") ? measure(queries, i -> e.retrieve(request(user, qs.get(i)))) : null;
@@ -201,9 +199,7 @@ public final class RetrieveSuite {
                 g.embedding(); // keep the generator's sequence that of the loaded users
             }
             org.roaringbitmap.RoaringBitmap accept = index.liveDocs();
-            MemoryGenerator qg = generator(99);
-            List<String> qs = new ArrayList<>();
-            for (int i = 0; i < 300; i++) qs.add(qg.text(3, 8));
+            List<String> qs = queryTexts(300);
             long checksum = 0;
             for (int r = 0; r < 3; r++) for (String q : qs) checksum += index.search(q, 100, accept).size();
             Histogram cpu = new Histogram(60_000_000_000L, 3);
@@ -244,9 +240,7 @@ public final class RetrieveSuite {
      * letter strings: several word pieces per word) and for English questions, with their token counts.
      */
     private static void queryEmbedding(OnnxEmbedder embedder, int queries) {
-        MemoryGenerator words = generator(99);
-        List<String> synthetic = new ArrayList<>();
-        for (int i = 0; i < queries; i++) synthetic.add(words.text(3, 8));
+        List<String> synthetic = queryTexts(queries);
         var tokenizer = dev.engram.extraction.internal.embed.OnnxModel.loadTokenizer(embedder.model());
         for (var set : List.of(java.util.Map.entry("embed only, " + corpus + " words", synthetic),
                 java.util.Map.entry("embed only, English", englishQuestions(queries, 3)))) {
@@ -370,9 +364,7 @@ public final class RetrieveSuite {
         copyTree(dir, copy);
         try (Engram ea = Engram.builder(dir).embedder(embedder).candidates(a).open();
              Engram eb = Engram.builder(copy).embedder(embedder).candidates(b).open()) {
-            MemoryGenerator words = generator(99);
-            List<String> qs = new ArrayList<>();
-            for (int i = 0; i < queries; i++) qs.add(words.text(3, 8));
+            List<String> qs = queryTexts(queries);
             List<float[]> qv = qs.stream().map(embedder::embedQuery).toList();
             for (int i = 0; i < queries; i++) {
                 ea.retrieve(request(user, qs.get(i)), qv.get(i));
@@ -427,6 +419,14 @@ public final class RetrieveSuite {
             System.out.printf(Locale.ROOT, "%-8s %-22s %9.2f %9.2f %9.2f %9.2f%n", "", row.getKey(), h.getValueAtPercentile(50) / 1e6,
                     h.getValueAtPercentile(95) / 1e6, h.getValueAtPercentile(99) / 1e6, h.getMaxValue() / 1e6);
         }
+    }
+
+    /** The suite's query texts: {@code n} Zipf-drawn 3–8-word texts, the same for every cell and run. */
+    private static List<String> queryTexts(int n) {
+        MemoryGenerator words = generator(99);
+        List<String> qs = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) qs.add(words.text(3, 8));
+        return qs;
     }
 
     private interface Op {

@@ -132,10 +132,10 @@ public final class Retriever {
                 .thenComparingInt(i -> candidates.get(i).ordinal);
         java.util.Arrays.sort(order, byScore);
         List<ScoredMemory> ranked = new ArrayList<>(order.length);
-        List<float[]> rankedEmbeddings = new ArrayList<>(order.length);
+        List<float[]> rankedEmbeddings = query.mmr() ? new ArrayList<>(order.length) : null; // MMR's only
         for (int i : order) {
             ranked.add(scored.get(i));
-            rankedEmbeddings.add(query.mmr() ? store.embedding(candidates.get(i).ordinal) : null);
+            if (rankedEmbeddings != null) rankedEmbeddings.add(store.embedding(candidates.get(i).ordinal));
         }
         List<ScoredMemory> packed = query.mmr()
                 ? Packer.packMmr(ranked, rankedEmbeddings, config.mmrLambda(), query.limit(), query.tokenBudget())

@@ -39,6 +39,23 @@ public final class GraphSearcher {
                 : g.score(sc.query, node);
     }
 
+    /**
+     * Reads ahead the records of {@code nodes[0..n)} about to be scored ({@link #PREFETCH}): every
+     * line of an int8 record, the first word of a float one. Returns the sum of what it read: the
+     * caller stores it once per search ({@code sc.touched}), and a value that is stored cannot be
+     * dropped by the compiler, so the loads stay.
+     */
+    private static long readAhead(GraphStore g, SearchScratch sc, int[] nodes, int n) {
+        long sum = 0;
+        if (!PREFETCH) return sum;
+        if (sc.approximate) {
+            for (int j = 0; j < n; j++) sum += g.touchCodes(nodes[j]);
+        } else {
+            for (int j = 0; j < n; j++) sum += g.firstWord(nodes[j]);
+        }
+        return sum;
+    }
+
     /** Greedy walk on one upper layer from {@code cur}; returns the packed best (score, node). */
     static long greedy(GraphStore g, SearchScratch sc, int cur, float curScore, int level, int cap) {
         sc.ensureBatch(g.m);
@@ -55,13 +72,7 @@ public final class GraphSearcher {
                 int id = GraphStore.neighbor(s, o, i);
                 if (id < cap) batch[nb++] = id;
             }
-            if (PREFETCH) { // as in searchLayer
-                if (sc.approximate) {
-                    for (int j = 0; j < nb; j++) sink += g.touchCodes(batch[j]);
-                } else {
-                    for (int j = 0; j < nb; j++) sink += g.firstWord(batch[j]);
-                }
-            }
+            sink += readAhead(g, sc, batch, nb);
             for (int j = 0; j < nb; j++) {
                 float sc2 = score(g, sc, batch[j]);
                 if (sc2 > curScore) {
@@ -117,13 +128,7 @@ public final class GraphSearcher {
                 batch[nb++] = id;
             }
             if ((scored += nb) > visitLimit) return false;
-            if (PREFETCH) { // see PREFETCH: every miss of the hop in flight before any scoring waits
-                if (sc.approximate) {
-                    for (int j = 0; j < nb; j++) sink += g.touchCodes(batch[j]);
-                } else {
-                    for (int j = 0; j < nb; j++) sink += g.firstWord(batch[j]);
-                }
-            }
+            sink += readAhead(g, sc, batch, nb);
             for (int j = 0; j < nb; j++) batchScores[j] = score(g, sc, batch[j]);
             for (int j = 0; j < nb; j++) {
                 float score = batchScores[j];
@@ -138,7 +143,7 @@ public final class GraphSearcher {
                 }
             }
         }
-        sc.touched = sink; // keeps the loads above: their value is stored, so they cannot be dropped
+        sc.touched = sink;
         return true;
     }
 
